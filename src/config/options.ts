@@ -1,0 +1,56 @@
+/**
+ * The tap's settings, typed once. The JSON Schema in spec.json is the source of truth for
+ * validation and documentation; this interface is the resolved, defaulted, frozen form the code uses.
+ */
+export type BookingType = 'FLIGHT' | 'HOTEL' | 'CAR' | 'RAIL';
+export type WindowFormat = 'iso8601' | 'epoch_seconds' | 'epoch_millis';
+export type SchemaValidationMode = 'warn' | 'fail' | 'off';
+export type RecordOrder = 'auto' | 'ascending' | 'unsorted';
+
+export interface TapConfig {
+  /** Base URL of the API. @example "https://api.example.com" */
+  readonly baseUrl: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** @default `${baseUrl}/oauth/token` */
+  readonly tokenUrl: string;
+  readonly scope: string | undefined;
+  /** @default "body" */
+  readonly authMethod: 'body' | 'basic';
+  /** Epoch ms. */
+  readonly startDate: number;
+  /** Epoch ms, or undefined for "the moment the sync starts". */
+  readonly endDate: number | undefined;
+  /** @default ["FLIGHT", "HOTEL"] */
+  readonly bookingTypes: readonly BookingType[];
+  /** @default 50 */
+  readonly pageSize: number;
+  /** @default 0 */
+  readonly firstPage: number;
+  /** @default "updatedFrom"; null sends no window start. */
+  readonly windowFromParam: string | null;
+  /** @default "updatedTo"; null sends no window end. */
+  readonly windowToParam: string | null;
+  /** @default "iso8601" */
+  readonly windowFormat: WindowFormat;
+  /** @default 0 */
+  readonly lookbackWindowSeconds: number;
+  /** @default 3 */
+  readonly maxRetries: number;
+  /** @default 2 */
+  readonly backoffFactor: number;
+  /** @default 60 */
+  readonly maxRetryWaitSeconds: number;
+  /** @default 30 */
+  readonly requestTimeoutSeconds: number;
+  /** @default 8 */
+  readonly maxConcurrency: number;
+  /** @default "warn" */
+  readonly schemaValidation: SchemaValidationMode;
+  /** @default "auto" */
+  readonly recordOrder: RecordOrder;
+  /** @default false */
+  readonly allowInsecureHttp: boolean;
+  /** @default "tap-bookings/<version>" */
+  readonly userAgent: string;
+}

@@ -1,0 +1,35 @@
+import AjvModule from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { ErrorObject, Options, Ajv as AjvClass } from 'ajv';
+import type { FormatsPlugin } from 'ajv-formats';
+
+// ajv and ajv-formats are CommonJS packages: under NodeNext their default import is the module object.
+type AjvConstructor = new (options?: Options) => AjvClass;
+const Ajv = ((AjvModule as unknown as { default?: AjvConstructor }).default ?? AjvModule) as unknown as AjvConstructor;
+const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? addFormatsModule) as unknown as FormatsPlugin;
+
+export type { ErrorObject, ValidateFunction } from 'ajv';
+export type AjvInstance = AjvClass;
+
+/** An ajv instance with the standard formats and the keywords our spec files carry. */
+export function createAjv(options: Options = {}): AjvClass {
+  const ajv = new Ajv({ allErrors: true, strict: false, ...options });
+  addFormats(ajv);
+  for (const keyword of ['airbyte_secret', 'order', 'examples']) if (!ajv.getKeyword(keyword)) ajv.addKeyword(keyword);
+  return ajv;
+}
+
+/** One line per problem: "<path>: <message>", using the property name for required/additional errors. */
+export function describeAjvErrors(errors: ErrorObject[] | null | undefined, root = ''): string[] {
+  const lines = new Set<string>();
+  for (const e of errors ?? []) {
+    const path = `${root}${e.instancePath.replace(/^\//, '').replace(/\//g, '.')}`;
+    const at = path === '' ? '' : `${path}: `;
+    if (e.keyword === 'required') lines.add(`${path ? path + '.' : ''}${String(e.params.missingProperty)}: is required`);
+    else if (e.keyword === 'additionalProperties') lines.add(`${at}unknown setting "${String(e.params.additionalProperty)}"`);
+    else if (e.keyword === 'enum') lines.add(`${at}must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`);
+    else if (e.keyword === 'format') lines.add(`${at}must be an ISO-8601 ${String(e.params.format)} (e.g. 2024-01-01T00:00:00Z)`);
+    else lines.add(`${at}${e.message ?? e.keyword}`);
+  }
+  return [...lines];
+}
