@@ -1,0 +1,113 @@
+import { AuthError } from '../errors.js';
+import type { Logger } from '../logging/logger.js';
+import { requestWithRetries, UnusableBody, type RetrySettings } from '../http/request-with-retries.js';
+import { bodySnippet, describeUrl, type Transport } from '../http/transport.js';
+
+export interface OAuth2Options {
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  scope?: string | undefined;
+  /** "body": client_id/client_secret as form fields; "basic": an HTTP Basic header. */
+  method: 'body' | 'basic';
+  retry: RetrySettings;
+}
+
+interface Token {
+  value: string;
+  /** Epoch ms after which the token is refreshed before use. */
+  refreshAt: number;
+}
+
+/** Seconds assumed when the token response has no expires_in. */
+const DEFAULT_TTL_SECONDS = 3600;
+
+/**
+ * OAuth2 client-credentials tokens: fetched once, shared by all requests (one fetch in flight at a time),
+ * refreshed before they expire (at 90% of their life, at most 60 s early), and dropped on a 401.
+ */
+export class OAuth2ClientCredentials {
+  private token: Token | undefined;
+  private pending: Promise<Token> | undefined;
+  tokenRequests = 0;
+
+  constructor(
+    private readonly options: OAuth2Options,
+    private readonly transport: Transport,
+    private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
+  ) {
+    logger.redactor.add(options.clientSecret);
+    logger.redactor.add(options.clientId);
+  }
+
+  async accessToken(signal?: AbortSignal): Promise<string> {
+    if (this.token && this.now() < this.token.refreshAt) return this.token.value;
+    this.pending ??= this.fetchToken(signal).finally(() => (this.pending = undefined));
+    this.token = await this.pending;
+    return this.token.value;
+  }
+
+  /** Forget the current token (after the API said 401) unless a newer one replaced it already. */
+  invalidate(rejected?: string): void {
+    if (!rejected || this.token?.value === rejected) this.token = undefined;
+  }
+
+  private async fetchToken(signal?: AbortSignal): Promise<Token> {
+    const { tokenUrl, clientId, clientSecret, scope, method } = this.options;
+    const form: Record<string, string> = { grant_type: 'client_credentials' };
+    const headers: Record<string, string> = {};
+    if (method === 'basic') {
+      headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')}`;
+    } else {
+      form.client_id = clientId;
+      form.client_secret = clientSecret;
+    }
+    if (scope) form.scope = scope;
+    const describe = `Token request POST ${describeUrl(tokenUrl)}`;
+    this.tokenRequests++;
+    const issuedAt = this.now();
+    const body = await requestWithRetries<{ access_token: string; expires_in?: unknown }>({
+      describe,
+      send: () => this.transport.send({ method: 'POST', url: tokenUrl, form, headers, signal }),
+      parse: (text) => {
+        const parsed = parseJsonObject(text);
+        if (!parsed || typeof parsed.access_token !== 'string' || parsed.access_token === '') {
+          return new UnusableBody(`the token endpoint answered without an access_token: ${bodySnippet(text)}`);
+        }
+        return parsed as { access_token: string; expires_in?: unknown };
+      },
+      failure: (exchange) => {
+        const parsed = parseJsonObject(exchange.body);
+        const code = typeof parsed?.error === 'string' ? parsed.error : undefined;
+        const description = typeof parsed?.error_description === 'string' ? ` (${parsed.error_description})` : '';
+        const userFault = exchange.status === 400 || exchange.status === 401 || exchange.status === 403;
+        const hint = code === 'invalid_client' || exchange.status === 401 ? ': check client_id and client_secret' : code === 'invalid_scope' ? ': check scope' : '';
+        return new AuthError(
+          `The token endpoint ${describeUrl(tokenUrl)} rejected the client credentials with HTTP ${exchange.status}${code ? ` ${code}` : ''}${description}${hint}.`,
+          { userFault },
+        );
+      },
+      settings: this.options.retry,
+      logger: this.logger,
+      signal,
+    }).catch((err: unknown) => {
+      if (err instanceof AuthError) throw err;
+      throw new AuthError(`Could not get an access token from ${describeUrl(tokenUrl)}: ${(err as Error).message}`, { cause: err });
+    });
+    this.logger.redactor.add(body.access_token);
+    const ttl = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : Number(body.expires_in) > 0 ? Number(body.expires_in) : DEFAULT_TTL_SECONDS;
+    const margin = Math.min(60, ttl * 0.1);
+    this.logger.debug(`Got an access token valid for ${ttl} s.`);
+    return { value: body.access_token, refreshAt: issuedAt + (ttl - margin) * 1000 };
+  }
+}
+
+function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,117 @@
+import type { BookingType, TapConfig } from '../config/options.js';
+import type { Logger } from '../logging/logger.js';
+import type { OAuth2ClientCredentials } from '../auth/oauth2.js';
+import { formatIsoSeconds } from '../util/time.js';
+import type { AdaptiveLimiter } from './adaptive-limiter.js';
+import { requestWithRetries, UnusableBody, type RetryStats } from './request-with-retries.js';
+import { bodySnippet, describeUrl, type Exchange, type Transport } from './transport.js';
+
+export const BOOKINGS_PATH = '/v1/bookings';
+
+/** One page as the API returned it. Totals are undefined when the API does not report them. */
+export interface Page {
+  page: number;
+  records: unknown[];
+  totalPages: number | undefined;
+  totalElements: number | undefined;
+}
+
+export interface PageRequest {
+  bookingType: BookingType;
+  page: number;
+  /** Window bounds, epoch ms (from inclusive). */
+  from: number;
+  to: number;
+  signal?: AbortSignal;
+}
+
+export interface RequestObserver {
+  (event: { endpoint: string; status: number | string; durationMs: number }): void;
+}
+
+/**
+ * GET /v1/bookings: query building (booking type, page, size, window parameters), auth header,
+ * retries through requestWithRetries, and the shape check of the body ({"data": [...], "page": {...}}).
+ */
+export class BookingsApi {
+  readonly stats: RetryStats = { retries: 0 };
+  requests = 0;
+
+  constructor(
+    private readonly config: TapConfig,
+    private readonly transport: Transport,
+    private readonly auth: OAuth2ClientCredentials,
+    private readonly limiter: AdaptiveLimiter,
+    private readonly logger: Logger,
+    private readonly observe?: RequestObserver,
+  ) {}
+
+  query(req: Pick<PageRequest, 'bookingType' | 'page' | 'from' | 'to'>): Record<string, string> {
+    const c = this.config;
+    const q: Record<string, string> = { bookingType: req.bookingType, page: String(req.page), size: String(c.pageSize) };
+    // The window is widened to whole seconds (from rounded down, to rounded up) and trimmed again on our side,
+    // so the API's precision and its inclusive/exclusive end never cost a record.
+    if (c.windowFromParam) q[c.windowFromParam] = formatWindowValue(Math.floor(req.from / 1000) * 1000, c.windowFormat);
+    if (c.windowToParam) q[c.windowToParam] = formatWindowValue(Math.ceil((req.to + 1) / 1000) * 1000, c.windowFormat);
+    return q;
+  }
+
+  async fetchPage(req: PageRequest): Promise<Page> {
+    const url = `${this.config.baseUrl}${BOOKINGS_PATH}`;
+    const searchParams = this.query(req);
+    const describe = `GET ${describeUrl(url, searchParams)}`;
+    let token = '';
+    return requestWithRetries<Page>(
+      {
+        describe,
+        send: async () => {
+          token = await this.auth.accessToken(req.signal);
+          this.requests++;
+          return this.limiter.run(() =>
+            this.transport.send({ method: 'GET', url, searchParams, headers: { authorization: `Bearer ${token}` }, signal: req.signal }),
+          );
+        },
+        parse: (body) => parsePage(body, req.page),
+        refreshToken: () => this.auth.invalidate(token),
+        observe: (exchange: Exchange) =>
+          this.observe?.({ endpoint: BOOKINGS_PATH, status: exchange.kind === 'response' ? exchange.status : exchange.code, durationMs: exchange.durationMs }),
+        onThrottled: () => this.limiter.onThrottled(),
+        onSuccess: () => this.limiter.onSuccess(),
+        settings: this.config,
+        logger: this.logger,
+        signal: req.signal,
+      },
+      this.stats,
+    );
+  }
+}
+
+export function formatWindowValue(ms: number, format: TapConfig['windowFormat']): string {
+  if (format === 'epoch_seconds') return String(Math.floor(ms / 1000));
+  if (format === 'epoch_millis') return String(ms);
+  return formatIsoSeconds(ms);
+}
+
+/** Check the body's shape; anything unusable is retried and then reported with the start of the body. */
+export function parsePage(body: string, page: number): Page | UnusableBody {
+  const trimmed = body.trimStart();
+  if (trimmed.startsWith('<')) return new UnusableBody(`the API answered with an HTML page instead of JSON: ${bodySnippet(body, 120)}`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch (err) {
+    return new UnusableBody(`the response is not valid JSON (${(err as Error).message}; ${body.length} bytes, starting ${JSON.stringify(bodySnippet(body, 60))})`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return new UnusableBody(`the response is not a JSON object: ${bodySnippet(body)}`);
+  const obj = parsed as Record<string, unknown>;
+  if (!('data' in obj)) return new UnusableBody(`the response has no "data" key: ${bodySnippet(body)}`);
+  const data = obj.data ?? [];
+  if (!Array.isArray(data)) return new UnusableBody(`"data" in the response is not an array: ${bodySnippet(body)}`);
+  const meta = (typeof obj.page === 'object' && obj.page !== null ? obj.page : obj) as Record<string, unknown>;
+  return { page, records: data, totalPages: nonNegativeInt(meta.totalPages), totalElements: nonNegativeInt(meta.totalElements) };
+}
+
+function nonNegativeInt(v: unknown): number | undefined {
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : undefined;
+}
