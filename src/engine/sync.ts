@@ -1,0 +1,100 @@
+import type { BookingType, TapConfig } from '../config/options.js';
+import { InterruptedError, isTapError } from '../errors.js';
+import type { Logger } from '../logging/logger.js';
+import { advance, toStreamState, type Bookmark, type StreamState } from '../state/bookmarks.js';
+import { Channel } from '../util/channel.js';
+import { formatDateTime } from '../util/time.js';
+import { readPartition, type PageSource, type PartitionEvent, type PartitionStats } from './partition-reader.js';
+import type { BookingRecord, RecordChecker } from './record-check.js';
+
+/** What the engine tells a protocol writer. It knows nothing of Singer or Airbyte. */
+export type SyncEvent =
+  | { type: 'partition-started'; bookingType: BookingType; from: number; to: number }
+  | { type: 'records'; bookingType: BookingType; records: BookingRecord[] }
+  /** Safe to persist: every record it vouches for was yielded (and so written) before it. */
+  | { type: 'state'; state: StreamState }
+  | { type: 'partition-completed'; bookingType: BookingType; stats: PartitionStats };
+
+export interface SyncOptions {
+  config: TapConfig;
+  /** Bookmarks from the input state (ignored for a full refresh). */
+  bookmarks: ReadonlyMap<BookingType, Bookmark>;
+  /** The moment the sync started, epoch ms: the default window end, fixed for the whole run. */
+  syncStart: number;
+  source: PageSource;
+  checker: RecordChecker;
+  logger: Logger;
+  selected?: ReadonlySet<string> | undefined;
+  fullRefresh?: boolean;
+  signal?: AbortSignal;
+}
+
+/** The window for one booking type: from the bookmark (less the lookback) or start_date, to end_date or the sync start. */
+export function windowFor(bookingType: BookingType, options: Pick<SyncOptions, 'config' | 'bookmarks' | 'syncStart' | 'fullRefresh'>): { from: number; to: number } {
+  const { config } = options;
+  const bookmark = options.fullRefresh ? undefined : options.bookmarks.get(bookingType);
+  const from = bookmark ? bookmark.ms - config.lookbackWindowSeconds * 1000 : config.startDate;
+  return { from, to: config.endDate ?? options.syncStart };
+}
+
+/**
+ * The whole sync as a stream of events: booking types are read in parallel (each a partition with its own bookmark),
+ * their pages interleaved. A bookmark is applied only after the records before it have been handed to the writer,
+ * which is what lets every STATE vouch only for records already written.
+ */
+export async function* runSync(options: SyncOptions): AsyncGenerator<SyncEvent> {
+  const { config, logger } = options;
+  const bookmarks = new Map<BookingType, Bookmark>(options.fullRefresh ? [] : options.bookmarks);
+  const controller = new AbortController();
+  const onOuterAbort = (): void => controller.abort();
+  options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  const channel = new Channel<PartitionEvent | { kind: 'started'; bookingType: BookingType; from: number; to: number }>(config.bookingTypes.length * 2);
+  const state = (): SyncEvent => ({ type: 'state', state: toStreamState(bookmarks, config.bookingTypes) });
+
+  const tasks = config.bookingTypes.map(async (bookingType) => {
+    const { from, to } = windowFor(bookingType, { ...options, bookmarks });
+    await channel.push({ kind: 'started', bookingType, from, to });
+    if (from > to) {
+      logger.info(`${bookingType}: nothing to read (window starts ${formatDateTime(from)}, after its end ${formatDateTime(to)}).`);
+      await channel.push({ kind: 'done', bookingType, bookmark: undefined, stats: { pages: 0, records: 0, filtered: 0, rewinds: 0, sorted: true } });
+      return;
+    }
+    logger.info(`${bookingType}: reading bookings modified from ${formatDateTime(from)} to ${formatDateTime(to)}.`);
+    for await (const event of readPartition({ bookingType, from, to }, { ...options, signal: controller.signal })) {
+      await channel.push(event);
+    }
+  });
+  let firstError: unknown;
+  const all = Promise.all(
+    tasks.map((t) =>
+      t.catch((err: unknown) => {
+        if (firstError === undefined) firstError = controller.signal.aborted && options.signal?.aborted ? new InterruptedError('The sync was interrupted.') : err;
+        controller.abort();
+      }),
+    ),
+  ).then(() => channel.close(firstError));
+
+  try {
+    for await (const event of channel) {
+      if (event.kind === 'started') {
+        yield { type: 'partition-started', bookingType: event.bookingType, from: event.from, to: event.to };
+      } else if (event.kind === 'page') {
+        if (event.records.length > 0) yield { type: 'records', bookingType: event.bookingType, records: event.records };
+        if (event.bookmark && advance(bookmarks, event.bookingType, event.bookmark)) yield state();
+      } else {
+        if (event.bookmark) advance(bookmarks, event.bookingType, event.bookmark);
+        yield state();
+        yield { type: 'partition-completed', bookingType: event.bookingType, stats: event.stats };
+      }
+    }
+  } catch (err) {
+    if (options.signal?.aborted && !isTapError(err)) throw new InterruptedError('The sync was interrupted.', { cause: err });
+    throw err;
+  } finally {
+    controller.abort();
+    channel.close();
+    options.signal?.removeEventListener('abort', onOuterAbort);
+    await all;
+  }
+  yield state();
+}

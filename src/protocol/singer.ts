@@ -1,0 +1,24 @@
+import type { StreamState } from '../state/bookmarks.js';
+import { PRIMARY_KEY, REPLICATION_KEY, STREAM_NAME } from '../state/bookmarks.js';
+
+/** Singer message builders: each returns one line of JSON. Writing them is MessageWriter's job. */
+
+export function schemaMessage(schema: object): string {
+  return JSON.stringify({ type: 'SCHEMA', stream: STREAM_NAME, schema, key_properties: [PRIMARY_KEY], bookmark_properties: [REPLICATION_KEY] });
+}
+
+/** The fixed part of every RECORD line, built once. */
+const RECORD_PREFIX = `{"type":"RECORD","stream":${JSON.stringify(STREAM_NAME)},"record":`;
+
+export function recordMessage(record: object, timeExtracted: string): string {
+  return `${RECORD_PREFIX}${JSON.stringify(record)},"time_extracted":"${timeExtracted}"}`;
+}
+
+/** The whole Singer state: this stream's bookmarks plus any other streams' state passed through from the input. */
+export function singerStateValue(stream: StreamState, otherStreams: Record<string, unknown> = {}): object {
+  return { bookmarks: { ...otherStreams, [STREAM_NAME]: stream } };
+}
+
+export function stateMessage(value: object): string {
+  return JSON.stringify({ type: 'STATE', value });
+}
