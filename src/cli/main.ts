@@ -1,1 +1,69 @@
-console.error('not yet');
+import yargs, { type Argv } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { ConfigError } from '../errors.js';
+import { packageVersion } from '../package-files.js';
+import { registerAirbyteCommands } from './airbyte-commands.js';
+import { runCommand, type GlobalArgs } from './run-command.js';
+import { registerSandboxCommand } from './sandbox-command.js';
+
+/**
+ * The command line. Singer mode is the default command (`--config`, `--state`, `--catalog`, `--discover`,
+ * `--about`); Airbyte mode is the `spec`, `check`, `discover` and `read` commands; `sandbox` runs the built-in API.
+ * Commands load their modules lazily so the cheap paths (--help, --version, --about, spec) stay fast.
+ */
+function singerOptions(y: Argv<GlobalArgs>) {
+  return y
+    .option('config', { type: 'string', array: true, description: 'Config JSON file; repeatable, later files win; ENV reads TAP_BOOKINGS_* variables' })
+    .option('state', { type: 'string', description: 'State JSON file from a previous run' })
+    .option('catalog', { type: 'string', alias: 'properties', description: 'Singer catalog JSON file selecting streams and properties' })
+    .option('discover', { type: 'boolean', default: false, description: 'Print the Singer catalog and exit' })
+    .option('about', { type: 'boolean', default: false, description: 'Print name, version, capabilities and settings, and exit' })
+    .option('format', { choices: ['json', 'markdown'] as const, default: 'json' as const, description: 'Format of --about' });
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const cli = yargs(argv)
+    .scriptName('tap-bookings')
+    .usage('$0 [--config FILE ...] [--state FILE] [--catalog FILE]  sync bookings as Singer messages\n$0 spec|check|discover|read ...  the Airbyte protocol')
+    .option('debug', { type: 'boolean', default: false, description: 'Debug logging, and stack traces on errors' })
+    .option('log-level', { type: 'string', choices: ['debug', 'info', 'warn', 'error'], description: 'Log level (default: LOG_LEVEL or info)' })
+    .command(
+      '$0',
+      'Sync bookings (Singer tap)',
+      (y) => singerOptions(y),
+      async (args) => {
+        if (args.about) {
+          const { aboutInfo, aboutMarkdown } = await import('../commands/about.js');
+          process.stdout.write(args.format === 'markdown' ? aboutMarkdown() : `${JSON.stringify(aboutInfo(), null, 2)}\n`);
+          return;
+        }
+        if (args.discover) {
+          const { discoverCatalog } = await import('../catalog/singer-catalog.js');
+          process.stdout.write(`${JSON.stringify(discoverCatalog(), null, 2)}\n`);
+          return;
+        }
+        await runCommand(args, async (logger, signal) => {
+          if (!args.config || args.config.length === 0) throw new ConfigError('No config given: pass --config FILE (or --config ENV). See tap-bookings --help.');
+          const { singerSync } = await import('../commands/singer-sync.js');
+          await singerSync({ config: args.config, state: args.state, catalog: args.catalog }, logger, signal);
+        });
+      },
+    );
+  registerAirbyteCommands(cli);
+  registerSandboxCommand(cli);
+  await cli
+    .strict()
+    .version(packageVersion())
+    .help()
+    .alias('help', 'h')
+    .wrap(Math.min(110, process.stdout.columns || 110))
+    .fail((msg, err, y) => {
+      if (err) throw err;
+      process.stderr.write(`tap-bookings: ${msg}\n\nRun tap-bookings --help for usage.\n`);
+      process.exitCode = 2;
+      void y;
+    })
+    .parseAsync();
+}
+
+await main(hideBin(process.argv));

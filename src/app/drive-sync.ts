@@ -1,0 +1,59 @@
+import type { BookingType } from '../config/options.js';
+import { ProgressReporter } from '../engine/progress.js';
+import { runSync, type SyncEvent } from '../engine/sync.js';
+import type { MessageWriter } from '../io/message-writer.js';
+import type { Bookmark } from '../state/bookmarks.js';
+import { formatDateTime } from '../util/time.js';
+import type { Runtime } from './runtime.js';
+
+/** Turns engine events into protocol lines. One implementation per protocol; none does I/O. */
+export interface ProtocolEncoder {
+  begin(): string[];
+  encode(event: SyncEvent, context: { timeExtracted: string }): string[];
+  /** Lines after a successful sync. */
+  end(): string[];
+  /** Lines after a failed or interrupted sync (everything written before stays valid). */
+  failed(error: unknown): string[];
+}
+
+export interface DriveOptions {
+  bookmarks: ReadonlyMap<BookingType, Bookmark>;
+  selected: ReadonlySet<string> | undefined;
+  fullRefresh: boolean;
+  signal: AbortSignal;
+  syncStart?: number;
+  progressIntervalMs?: number;
+}
+
+/**
+ * Runs the engine and writes what the encoder makes of each event, in order, through the one stdout writer.
+ * Shared by the Singer and Airbyte commands so that no behaviour exists in one protocol's path only.
+ */
+export async function driveSync(runtime: Runtime, encoder: ProtocolEncoder, writer: MessageWriter, options: DriveOptions): Promise<ProgressReporter> {
+  const { config, logger, api, checker } = runtime;
+  const syncStart = options.syncStart ?? Date.now();
+  const progress = new ProgressReporter(logger, options.progressIntervalMs);
+  logger.info(`Starting sync of ${config.bookingTypes.join(', ')} from ${config.baseUrl} (window end ${formatDateTime(config.endDate ?? syncStart)}).`);
+  progress.start();
+  try {
+    await writer.write(encoder.begin());
+    for await (const event of runSync({ config, bookmarks: options.bookmarks, syncStart, source: api, checker, logger, selected: options.selected, fullRefresh: options.fullRefresh, signal: options.signal })) {
+      progress.observe(event);
+      await writer.write(encoder.encode(event, { timeExtracted: new Date().toISOString() }));
+    }
+    await writer.write(encoder.end());
+    await writer.flush();
+  } catch (err) {
+    if (!writer.closed) {
+      await writer.write(encoder.failed(err)).catch(() => undefined);
+      await writer.flush();
+    }
+    throw err;
+  } finally {
+    progress.stop();
+    runtime.metrics.logTotals();
+    const t = progress.totals();
+    logger.info(`Sync ${options.signal.aborted ? 'interrupted' : 'finished'}: ${t.records} records (${Object.entries(t.byType).map(([k, v]) => `${k} ${v}`).join(', ')}) in ${t.seconds.toFixed(1)} s, ${runtime.metrics.requests} API requests, ${api.stats.retries} retries, ${runtime.auth.tokenRequests} token requests.`);
+  }
+  return progress;
+}

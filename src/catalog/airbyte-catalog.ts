@@ -1,0 +1,88 @@
+import { CatalogError, StateError } from '../errors.js';
+import { isPlainObject } from '../io/read-json-file.js';
+import { parseStreamState, PRIMARY_KEY, REPLICATION_KEY, STREAM_NAME, type Bookmark } from '../state/bookmarks.js';
+import type { BookingType } from '../config/options.js';
+import { bookingsSchema, type JsonSchemaObject } from './bookings-schema.js';
+
+export type SyncMode = 'full_refresh' | 'incremental';
+
+/** The AirbyteCatalog `discover` returns. */
+export function airbyteCatalog(): object {
+  return {
+    streams: [
+      {
+        name: STREAM_NAME,
+        json_schema: bookingsSchema(),
+        supported_sync_modes: ['full_refresh', 'incremental'],
+        source_defined_cursor: true,
+        default_cursor_field: [REPLICATION_KEY],
+        source_defined_primary_key: [[PRIMARY_KEY]],
+        is_resumable: true,
+      },
+    ],
+  };
+}
+
+export interface ConfiguredRead {
+  selected: boolean;
+  syncMode: SyncMode;
+  /** Top-level properties to emit, when the configured json_schema lists fewer than we publish. */
+  properties: ReadonlySet<string> | undefined;
+}
+
+/** Read a ConfiguredAirbyteCatalog: only the bookings stream exists, in full_refresh or incremental mode. */
+export function readConfiguredCatalog(raw: unknown, source: string): ConfiguredRead {
+  if (!isPlainObject(raw) || !Array.isArray(raw.streams)) throw new CatalogError(`Configured catalog ${source} must be a JSON object with a "streams" array.`);
+  let found: ConfiguredRead | undefined;
+  raw.streams.forEach((entry, i) => {
+    const stream = isPlainObject(entry) && isPlainObject(entry.stream) ? entry.stream : undefined;
+    const name = stream?.name;
+    if (typeof name !== 'string') throw new CatalogError(`Configured catalog ${source}: streams[${i}] has no stream.name.`);
+    if (name !== STREAM_NAME) throw new CatalogError(`Configured catalog ${source} names stream "${name}", which this source does not have (it has "${STREAM_NAME}").`);
+    const mode = (entry as Record<string, unknown>).sync_mode;
+    if (mode !== 'full_refresh' && mode !== 'incremental') throw new CatalogError(`Configured catalog ${source}: sync_mode ${JSON.stringify(mode)} is not supported for "${STREAM_NAME}" (use "full_refresh" or "incremental").`);
+    const cursor = (entry as Record<string, unknown>).cursor_field;
+    if (mode === 'incremental' && Array.isArray(cursor) && cursor.length > 0 && !(cursor.length === 1 && cursor[0] === REPLICATION_KEY)) {
+      throw new CatalogError(`Configured catalog ${source}: cursor_field ${JSON.stringify(cursor)} is not supported; the cursor of "${STREAM_NAME}" is ["${REPLICATION_KEY}"].`);
+    }
+    const schema = isPlainObject(stream?.json_schema) ? (stream.json_schema as JsonSchemaObject) : undefined;
+    const published = Object.keys(bookingsSchema().properties ?? {});
+    const listed = schema?.properties ? Object.keys(schema.properties) : undefined;
+    const properties = listed && published.some((p) => !listed.includes(p)) ? new Set([...listed.filter((p) => published.includes(p)), PRIMARY_KEY, REPLICATION_KEY]) : undefined;
+    found = { selected: true, syncMode: mode, properties };
+  });
+  return found ?? { selected: false, syncMode: 'incremental', properties: undefined };
+}
+
+/**
+ * Read Airbyte state input: the array of AirbyteStateMessage (PyAirbyte passes [] on a first run), a single one,
+ * or legacy {"data": ...}. Only the bookings STREAM state matters; its stream_state is our Singer stream state.
+ */
+export function readAirbyteState(raw: unknown, source: string): Map<BookingType, Bookmark> {
+  const messages = Array.isArray(raw) ? raw : isPlainObject(raw) && Object.keys(raw).length > 0 ? [raw] : [];
+  for (const [i, m] of messages.entries()) {
+    const state = isPlainObject(m) && m.type === 'STATE' && isPlainObject(m.state) ? m.state : m;
+    if (!isPlainObject(state)) throw new StateError(`State file ${source}: entry ${i} is not an object.`);
+    if (state.type === 'STREAM' || isPlainObject(state.stream)) {
+      const stream = state.stream as Record<string, unknown> | undefined;
+      const name = isPlainObject(stream?.stream_descriptor) ? stream.stream_descriptor.name : undefined;
+      if (name !== STREAM_NAME) continue;
+      if (stream?.stream_state === undefined || stream.stream_state === null) return new Map();
+      return parseStreamState(stream.stream_state, `${source} (stream_state of "${STREAM_NAME}")`);
+    }
+    if (state.type === 'GLOBAL') throw new StateError(`State file ${source} holds GLOBAL state; this source writes per-stream (STREAM) state.`);
+    if (isPlainObject(state.data)) {
+      const data = state.data;
+      const ours = isPlainObject(data.bookmarks) ? data.bookmarks[STREAM_NAME] : data[STREAM_NAME];
+      if (ours !== undefined) return parseStreamState(ours, `${source} (legacy data)`);
+      continue;
+    }
+    if (isPlainObject(state.bookmarks) || 'partitions' in state) {
+      const ours = isPlainObject(state.bookmarks) ? state.bookmarks[STREAM_NAME] : state;
+      if (ours !== undefined) return parseStreamState(ours, source);
+      continue;
+    }
+    throw new StateError(`State file ${source}: entry ${i} is not an Airbyte state message (expected {"type": "STREAM", "stream": {"stream_descriptor": {"name": "${STREAM_NAME}"}, "stream_state": {...}}}).`);
+  }
+  return new Map();
+}

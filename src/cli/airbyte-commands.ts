@@ -1,0 +1,50 @@
+import type { Argv } from 'yargs';
+import { reportError, runCommand, type GlobalArgs } from './run-command.js';
+
+/**
+ * Airbyte protocol commands. Errors become a TRACE ERROR message on stdout (and a non-zero exit), except in
+ * `check`, which always answers with CONNECTION_STATUS and exits 0, as the protocol expects.
+ */
+export function registerAirbyteCommands<T extends GlobalArgs>(cli: Argv<T>): void {
+  const airbyte = async (args: GlobalArgs, body: (mod: typeof import('../commands/airbyte.js'), logger: Parameters<Parameters<typeof runCommand>[1]>[0], signal: AbortSignal) => Promise<void>): Promise<void> => {
+    const mod = await import('../commands/airbyte.js');
+    await runCommand(
+      args,
+      async (logger, signal) => {
+        mod.useAirbyteLogSink(logger);
+        await body(mod, logger, signal);
+      },
+      (err, logger) => {
+        mod.reportAirbyteError(err, logger);
+        reportError(err, logger);
+      },
+    );
+  };
+  cli
+    .command('spec', 'Airbyte: print the connector specification', {}, async () => {
+      const { spec } = await import('../commands/airbyte.js');
+      spec();
+    })
+    .command(
+      'check',
+      'Airbyte: check the config and the connection',
+      (y) => y.option('config', { type: 'string', demandOption: true, description: 'Config JSON file' }),
+      (args) => airbyte(args, (mod, logger, signal) => mod.check(args.config, logger, signal)),
+    )
+    .command(
+      'discover',
+      'Airbyte: print the catalog',
+      (y) => y.option('config', { type: 'string', demandOption: true, description: 'Config JSON file' }),
+      (args) => airbyte(args, async (mod) => mod.discover(args.config)),
+    )
+    .command(
+      'read',
+      'Airbyte: read records',
+      (y) =>
+        y
+          .option('config', { type: 'string', demandOption: true, description: 'Config JSON file' })
+          .option('catalog', { type: 'string', demandOption: true, description: 'Configured catalog JSON file' })
+          .option('state', { type: 'string', description: 'State JSON file (an array of Airbyte state messages)' }),
+      (args) => airbyte(args, (mod, logger, signal) => mod.read({ config: args.config, catalog: args.catalog, state: args.state }, logger, signal)),
+    );
+}

@@ -1,0 +1,123 @@
+import type { Writable } from 'node:stream';
+import { driveSync, type ProtocolEncoder } from '../app/drive-sync.js';
+import { createRuntime } from '../app/runtime.js';
+import { airbyteCatalog, readAirbyteState, readConfiguredCatalog } from '../catalog/airbyte-catalog.js';
+import { connectorSpec, loadConfig } from '../config/load-config.js';
+import { CatalogError, isTapError, StateError } from '../errors.js';
+import { MessageWriter } from '../io/message-writer.js';
+import { readJsonFile } from '../io/read-json-file.js';
+import type { Logger, LogLevel } from '../logging/logger.js';
+import {
+  catalogMessage,
+  connectionStatusMessage,
+  errorTraceMessage,
+  logMessage,
+  recordMessage,
+  specMessage,
+  streamStateMessage,
+  streamStatusMessage,
+  type AirbyteLogLevel,
+} from '../protocol/airbyte.js';
+
+const LEVELS: Record<LogLevel, AirbyteLogLevel> = { debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' };
+
+/** In Airbyte mode logs travel as LOG messages on stdout (already redacted by the logger). */
+export function useAirbyteLogSink(logger: Logger): void {
+  logger.setSink((level, message) => process.stdout.write(`${logMessage(LEVELS[level], message)}\n`));
+}
+
+/** A failure as the TRACE ERROR Airbyte expects before a non-zero exit. */
+export function reportAirbyteError(err: unknown, logger: Logger): void {
+  const message = logger.redactor.redact(isTapError(err) ? err.message : `Unexpected error: ${err instanceof Error ? err.message : String(err)}`);
+  const failureType = isTapError(err) ? err.failureType : 'system_error';
+  const internal = isTapError(err) ? err.internalMessage : err instanceof Error ? err.name : undefined;
+  const stack = logger.enabled('debug') && err instanceof Error ? logger.redactor.redact(err.stack ?? '') : undefined;
+  process.stdout.write(`${errorTraceMessage({ message, internalMessage: internal && logger.redactor.redact(internal), failureType, stackTrace: stack, stream: false })}\n`);
+}
+
+export function spec(): void {
+  const { connectionSpecification, documentationUrl, supportsIncremental, supported_destination_sync_modes } = connectorSpec();
+  process.stdout.write(`${specMessage({ documentationUrl, connectionSpecification, supportsIncremental, supported_destination_sync_modes })}\n`);
+}
+
+/** CONNECTION_STATUS after getting a token and reading one page; FAILED carries a message a person can act on. */
+export async function check(configPath: string, logger: Logger, signal: AbortSignal): Promise<void> {
+  let runtime: ReturnType<typeof createRuntime> | undefined;
+  try {
+    const config = loadConfig([configPath]);
+    runtime = createRuntime({ ...config, maxRetries: Math.min(config.maxRetries, 1) }, logger);
+    const bookingType = config.bookingTypes[0]!;
+    const now = Date.now();
+    const page = await runtime.api.fetchPage({ bookingType, page: config.firstPage, from: config.startDate, to: config.endDate ?? now, signal });
+    logger.info(`Check: token accepted; ${bookingType} page ${config.firstPage} returned ${page.records.length} records${page.totalElements !== undefined ? ` of ${page.totalElements}` : ''}.`);
+    process.stdout.write(`${connectionStatusMessage('SUCCEEDED')}\n`);
+  } catch (err) {
+    const message = isTapError(err) ? err.message : `Unexpected error: ${err instanceof Error ? err.message : String(err)}`;
+    process.stdout.write(`${connectionStatusMessage('FAILED', logger.redactor.redact(message))}\n`);
+  } finally {
+    runtime?.close();
+  }
+}
+
+export function discover(configPath: string): void {
+  loadConfig([configPath]);
+  process.stdout.write(`${catalogMessage(airbyteCatalog())}\n`);
+}
+
+/** Airbyte messages for engine events: RECORD, per-stream STATE with sourceStats, STREAM_STATUS traces. */
+export function airbyteEncoder(): ProtocolEncoder {
+  let recordsSinceState = 0;
+  let running = false;
+  let started = 0;
+  let completed = 0;
+  return {
+    begin: () => [streamStatusMessage('STARTED')],
+    encode(event) {
+      if (event.type === 'partition-started') started++;
+      if (event.type === 'partition-completed') completed++;
+      if (event.type === 'records') {
+        const emittedAt = Date.now();
+        const lines = event.records.map((r) => recordMessage(r, emittedAt));
+        recordsSinceState += lines.length;
+        if (!running) {
+          running = true;
+          lines.unshift(streamStatusMessage('RUNNING'));
+        }
+        return lines;
+      }
+      if (event.type === 'state') {
+        const line = streamStateMessage(event.state, recordsSinceState);
+        recordsSinceState = 0;
+        return [line];
+      }
+      return [];
+    },
+    end: () => [streamStatusMessage(completed === started ? 'COMPLETE' : 'INCOMPLETE')],
+    failed: () => [streamStatusMessage('INCOMPLETE')],
+  };
+}
+
+export interface ReadArgs {
+  config: string;
+  /** Where messages go; stdout unless a test says otherwise. */
+  out?: Writable;
+  catalog: string;
+  state?: string | undefined;
+}
+
+export async function read(args: ReadArgs, logger: Logger, signal: AbortSignal): Promise<void> {
+  const config = loadConfig([args.config]);
+  const configured = readConfiguredCatalog(readJsonFile(args.catalog, 'Configured catalog', CatalogError), args.catalog);
+  if (!configured.selected) {
+    logger.info('The configured catalog selects no stream of this source; nothing to read.');
+    return;
+  }
+  const fullRefresh = configured.syncMode === 'full_refresh';
+  const bookmarks = args.state && !fullRefresh ? readAirbyteState(readJsonFile(args.state, 'State', StateError), args.state) : new Map();
+  const runtime = createRuntime(config, logger);
+  try {
+    await driveSync(runtime, airbyteEncoder(), new MessageWriter(args.out), { bookmarks, selected: configured.properties, fullRefresh, signal });
+  } finally {
+    runtime.close();
+  }
+}

@@ -1,0 +1,57 @@
+import type { Writable } from 'node:stream';
+import type { ProtocolEncoder } from '../app/drive-sync.js';
+import { driveSync } from '../app/drive-sync.js';
+import { createRuntime } from '../app/runtime.js';
+import { bookingsSchema, selectSchema } from '../catalog/bookings-schema.js';
+import { selectionFromCatalog, type Selection } from '../catalog/singer-catalog.js';
+import { loadConfig } from '../config/load-config.js';
+import { CatalogError, StateError } from '../errors.js';
+import { MessageWriter } from '../io/message-writer.js';
+import { readJsonFile } from '../io/read-json-file.js';
+import type { Logger } from '../logging/logger.js';
+import { recordMessage, schemaMessage, singerStateValue, stateMessage } from '../protocol/singer.js';
+import { parseSingerState, toStreamState, type Bookmarks, type StreamState } from '../state/bookmarks.js';
+
+export interface SingerSyncArgs {
+  config: string[];
+  /** Where messages go; stdout unless a test says otherwise. */
+  out?: Writable;
+  state?: string | undefined;
+  catalog?: string | undefined;
+}
+
+/** Singer messages for engine events: SCHEMA first, RECORDs, and STATE carrying the whole Singer state. */
+export function singerEncoder(schema: object, otherStreams: Record<string, unknown>, initial: StreamState): ProtocolEncoder {
+  let last = initial;
+  return {
+    begin: () => [schemaMessage(schema)],
+    encode(event, { timeExtracted }) {
+      if (event.type === 'records') return event.records.map((r) => recordMessage(r, timeExtracted));
+      if (event.type === 'state') {
+        last = event.state;
+        return [stateMessage(singerStateValue(event.state, otherStreams))];
+      }
+      return [];
+    },
+    end: () => [stateMessage(singerStateValue(last, otherStreams))],
+    failed: () => [stateMessage(singerStateValue(last, otherStreams))],
+  };
+}
+
+/** `tap-bookings --config c.json [--state s.json] [--catalog cat.json]`: sync and write Singer messages to stdout. */
+export async function singerSync(args: SingerSyncArgs, logger: Logger, signal: AbortSignal): Promise<void> {
+  const config = loadConfig(args.config);
+  const { bookmarks, otherStreams } = args.state ? parseSingerState(readJsonFile(args.state, 'State', StateError), args.state) : { bookmarks: new Map() as Bookmarks, otherStreams: {} };
+  const selection: Selection = args.catalog ? selectionFromCatalog(readJsonFile(args.catalog, 'Catalog', CatalogError), args.catalog) : { streamSelected: true, properties: undefined, fullTable: false };
+  if (!selection.streamSelected) {
+    logger.info('The bookings stream is not selected in the catalog; nothing to sync.');
+    return;
+  }
+  const runtime = createRuntime(config, logger);
+  try {
+    const encoder = singerEncoder(selectSchema(bookingsSchema(), selection.properties), otherStreams, toStreamState(bookmarks, config.bookingTypes));
+    await driveSync(runtime, encoder, new MessageWriter(args.out), { bookmarks, selected: selection.properties, fullRefresh: selection.fullTable, signal });
+  } finally {
+    runtime.close();
+  }
+}

@@ -1,0 +1,60 @@
+import type { FailureType } from '../errors.js';
+import type { StreamState } from '../state/bookmarks.js';
+import { STREAM_NAME } from '../state/bookmarks.js';
+
+/** Airbyte protocol message builders: each returns one line of JSON. */
+
+export type StreamStatus = 'STARTED' | 'RUNNING' | 'COMPLETE' | 'INCOMPLETE';
+export type AirbyteLogLevel = 'FATAL' | 'ERROR' | 'WARN' | 'INFO' | 'DEBUG' | 'TRACE';
+
+const descriptor = { name: STREAM_NAME };
+
+export function specMessage(spec: object): string {
+  return JSON.stringify({ type: 'SPEC', spec });
+}
+
+export function connectionStatusMessage(status: 'SUCCEEDED' | 'FAILED', message?: string): string {
+  return JSON.stringify({ type: 'CONNECTION_STATUS', connectionStatus: message === undefined ? { status } : { status, message } });
+}
+
+export function catalogMessage(catalog: object): string {
+  return JSON.stringify({ type: 'CATALOG', catalog });
+}
+
+const RECORD_PREFIX = `{"type":"RECORD","record":{"stream":${JSON.stringify(STREAM_NAME)},"data":`;
+
+export function recordMessage(data: object, emittedAt: number): string {
+  return `${RECORD_PREFIX}${JSON.stringify(data)},"emitted_at":${emittedAt}}}`;
+}
+
+export function streamStateMessage(streamState: StreamState, recordCount: number): string {
+  return JSON.stringify({
+    type: 'STATE',
+    state: { type: 'STREAM', stream: { stream_descriptor: descriptor, stream_state: streamState }, sourceStats: { recordCount } },
+  });
+}
+
+export function streamStatusMessage(status: StreamStatus, emittedAt = Date.now()): string {
+  return JSON.stringify({ type: 'TRACE', trace: { type: 'STREAM_STATUS', emitted_at: emittedAt, stream_status: { stream_descriptor: descriptor, status } } });
+}
+
+export function errorTraceMessage(error: { message: string; internalMessage?: string | undefined; failureType: FailureType; stackTrace?: string | undefined; stream?: boolean }, emittedAt = Date.now()): string {
+  return JSON.stringify({
+    type: 'TRACE',
+    trace: {
+      type: 'ERROR',
+      emitted_at: emittedAt,
+      error: {
+        message: error.message,
+        ...(error.internalMessage ? { internal_message: error.internalMessage } : {}),
+        ...(error.stackTrace ? { stack_trace: error.stackTrace } : {}),
+        failure_type: error.failureType,
+        ...(error.stream ? { stream_descriptor: descriptor } : {}),
+      },
+    },
+  });
+}
+
+export function logMessage(level: AirbyteLogLevel, message: string): string {
+  return JSON.stringify({ type: 'LOG', log: { level, message } });
+}
