@@ -51,19 +51,26 @@ export async function main(argv: string[]): Promise<void> {
     );
   registerAirbyteCommands(cli);
   registerSandboxCommand(cli);
-  await cli
+  try {
+    await cli
     .strict()
     .version(packageVersion())
     .help()
     .alias('help', 'h')
     .wrap(Math.min(110, process.stdout.columns || 110))
-    .fail((msg, err, y) => {
+    .fail((msg, err) => {
       if (err) throw err;
-      process.stderr.write(`tap-bookings: ${msg}\n\nRun tap-bookings --help for usage.\n`);
-      process.exitCode = 2;
-      void y;
+      throw new UsageError(msg);
     })
     .parseAsync();
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`tap-bookings: ${err.message}\n\nRun tap-bookings --help for usage.\n`);
+    process.exitCode = 2;
+  }
 }
+
+/** A command-line usage mistake (unknown option, missing value): reported without running any command. */
+class UsageError extends Error {}
 
 await main(hideBin(process.argv));

@@ -15,7 +15,7 @@ export type AjvInstance = AjvClass;
 export function createAjv(options: Options = {}): AjvClass {
   const ajv = new Ajv({ allErrors: true, strict: false, ...options });
   addFormats(ajv);
-  for (const keyword of ['airbyte_secret', 'order', 'examples']) if (!ajv.getKeyword(keyword)) ajv.addKeyword(keyword);
+  for (const keyword of ['airbyte_secret', 'order']) if (!ajv.getKeyword(keyword)) ajv.addKeyword(keyword);
   return ajv;
 }
 

@@ -1,0 +1,127 @@
+import { resolve } from 'node:path';
+import { runCli } from '../support/cli.js';
+import { expectAirbyteMessages } from '../support/airbyte-protocol.js';
+import { CONFIGURED_CATALOG } from '../support/modes.js';
+import { tempDir, writeJson } from '../support/cli.js';
+
+const dir = resolve('test/fixtures/bad-inputs');
+const good = resolve('test/fixtures/good-config.json');
+const SECRET = 's3cr3t-value-xyz';
+
+/** [file, what the one-line message must say] — each must also name the file. */
+const CONFIGS: Array<[string, RegExp]> = [
+  ['missing-base-url.json', /base_url: is required/],
+  ['missing-credentials.json', /client_id: is required[\s\S]*client_secret: is required/],
+  ['page-size-string.json', /page_size: must be integer/],
+  ['negative-retries.json', /max_retries: must be >= 0/],
+  ['bad-start-date.json', /start_date: must be an ISO-8601 date-time/],
+  ['future-start-date.json', /start_date: 2999-01-01T00:00:00Z is in the future/],
+  ['end-before-start.json', /end_date: is before start_date/],
+  ['unknown-booking-type.json', /booking_types\.1: must be one of "FLIGHT", "HOTEL", "CAR", "RAIL"/],
+  ['unknown-setting.json', /unknown setting "bookingTypes"/],
+  ['plain-http.json', /base_url: plain http:\/\/ is refused for api\.example\.com/],
+  ['bad-window-format.json', /window_format: must be one of "iso8601", "epoch_seconds", "epoch_millis"/],
+  ['truncated.json', /is not valid JSON/],
+  ['empty.json', /is empty/],
+  ['array.json', /must hold a JSON object, not an array/],
+  ['a-directory.json', /is a directory, not a file/],
+  ['does-not-exist.json', /does not exist/],
+];
+
+const STATES: Array<[string, RegExp]> = [
+  ['other-stream.json', /holds bookmarks for "tap-other", not for "bookings"/],
+  ['bad-date.json', /replication_key_value "not a date", which is not an ISO-8601 date-time/],
+  ['wrong-replication-key.json', /replication_key "created", but this stream replicates on "lastModified"/],
+  ['partitions-not-array.json', /"partitions" must be an array/],
+  ['no-bookmarks.json', /has no "bookmarks" key/],
+  ['truncated.json', /is not valid JSON/],
+  ['empty.json', /is empty/],
+  ['string.json', /must hold a JSON object with "bookmarks"/],
+];
+
+const CATALOGS: Array<[string, RegExp]> = [
+  ['unknown-stream.json', /has no "bookings" stream \(it lists "users"\)/],
+  ['no-streams.json', /must be a JSON object with a "streams" array/],
+  ['metadata-not-array.json', /"metadata" of stream "bookings" must be an array/],
+  ['truncated.json', /is not valid JSON/],
+  ['empty.json', /is empty/],
+];
+
+function expectOneClearMessage(run: { code: number | null; stderr: string; stdout: string[] }, file: string, pattern: RegExp): void {
+  expect(run.code).toBe(2);
+  expect(run.stderr).toMatch(pattern);
+  expect(run.stderr).toContain(file);
+  expect(run.stderr).not.toMatch(/\n\s+at [\w.<]/); // no stack trace
+  expect(run.stderr).not.toContain(SECRET);
+  expect(run.stderr.trim().split('\n')[0]).toMatch(/^tap-bookings: /);
+}
+
+describe('bad input: one clear message naming the file, exit code 2, no stack trace', () => {
+  it.each(CONFIGS)('config %s', async (name, pattern) => {
+    const file = resolve(dir, 'config', name);
+    const run = await runCli(['--config', file]);
+    expectOneClearMessage(run, file, pattern);
+    expect(run.stdout).toEqual([]);
+  });
+
+  it.each(STATES)('state %s', async (name, pattern) => {
+    const file = resolve(dir, 'state', name);
+    const run = await runCli(['--config', good, '--state', file]);
+    expectOneClearMessage(run, file, pattern);
+    expect(run.stdout).toEqual([]);
+  });
+
+  it.each(CATALOGS)('catalog %s', async (name, pattern) => {
+    const file = resolve(dir, 'catalog', name);
+    const run = await runCli(['--config', good, '--catalog', file]);
+    expectOneClearMessage(run, file, pattern);
+    expect(run.stdout).toEqual([]);
+  });
+
+  it('shows the stack trace with --debug', async () => {
+    const run = await runCli(['--config', resolve(dir, 'config', 'truncated.json'), '--debug']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/\n\s+at /);
+  });
+
+  it('shows the stack trace with LOG_LEVEL=debug', async () => {
+    const run = await runCli(['--config', resolve(dir, 'config', 'truncated.json')], { env: { LOG_LEVEL: 'debug' } });
+    expect(run.stderr).toMatch(/\n\s+at /);
+  });
+
+  it('rejects an unknown option with exit code 2', async () => {
+    const run = await runCli(['--config', good, '--no-such-option']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/Unknown argument/);
+  });
+});
+
+describe('bad input in Airbyte mode: a TRACE ERROR with failure_type config_error, then exit code 2', () => {
+  const catalog = writeJson(tempDir(), 'catalog.json', CONFIGURED_CATALOG);
+
+  it.each(CONFIGS.slice(0, 6))('config %s', async (name, pattern) => {
+    const file = resolve(dir, 'config', name);
+    const run = await runCli(['read', '--config', file, '--catalog', catalog]);
+    expect(run.code).toBe(2);
+    expectAirbyteMessages(run.messages);
+    const trace = run.messages.find((m) => m.type === 'TRACE') as { trace: { error: { message: string; failure_type: string } } };
+    expect(trace.trace.error.failure_type).toBe('config_error');
+    expect(trace.trace.error.message).toMatch(pattern);
+    expect(run.stdout.join('\n')).not.toContain(SECRET);
+  });
+
+  it('reports an unknown stream in the configured catalog as a config_error', async () => {
+    const bad = writeJson(tempDir(), 'catalog.json', { streams: [{ ...CONFIGURED_CATALOG.streams[0], stream: { name: 'users', json_schema: {}, supported_sync_modes: ['full_refresh'] } }] });
+    const run = await runCli(['read', '--config', good, '--catalog', bad]);
+    expect(run.code).toBe(2);
+    expectAirbyteMessages(run.messages);
+    expect(run.messages).toContainEqual(expect.objectContaining({ type: 'TRACE', trace: expect.objectContaining({ type: 'ERROR', error: expect.objectContaining({ failure_type: 'config_error', message: expect.stringMatching(/names stream "users"/) }) }) }));
+  });
+
+  it('reports an unsupported sync mode as a config_error', async () => {
+    const bad = writeJson(tempDir(), 'catalog.json', { streams: [{ ...CONFIGURED_CATALOG.streams[0], sync_mode: 'cdc' }] });
+    const run = await runCli(['read', '--config', good, '--catalog', bad]);
+    expect(run.code).toBe(2);
+    expect(JSON.stringify(run.messages)).toMatch(/sync_mode \\"cdc\\" is not supported/);
+  });
+});

@@ -1,0 +1,78 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import split2 from 'split2';
+
+export const BIN = resolve('bin/tap-bookings.js');
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  messages: Array<Record<string, unknown>>;
+  stdout: string[];
+  stderr: string;
+}
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'tap-bookings-test-'));
+}
+
+export function writeJson(dir: string, name: string, value: unknown): string {
+  const path = join(dir, name);
+  writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value));
+  return path;
+}
+
+/** Run the built CLI in a child process, reading stdout line by line; every line must be JSON. */
+export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; onMessage?: (m: Record<string, unknown>, kill: (s?: NodeJS.Signals) => void) => void; timeoutMs?: number } = {}): Promise<CliResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const result: CliResult = { code: null, signal: null, messages: [], stdout: [], stderr: '' };
+    const kill = (s: NodeJS.Signals = 'SIGKILL') => child.kill(s);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`tap-bookings ${args.join(' ')} timed out; stderr:\n${result.stderr}`));
+    }, options.timeoutMs ?? 60_000);
+    child.stdout.pipe(split2()).on('data', (line: string) => {
+      result.stdout.push(line);
+      let m: Record<string, unknown>;
+      try {
+        m = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        throw new Error(`stdout line is not JSON: ${line.slice(0, 200)}`);
+      }
+      result.messages.push(m);
+      options.onMessage?.(m, kill);
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (result.stderr += d));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      result.code = code;
+      result.signal = signal;
+      resolvePromise(result);
+    });
+  });
+}
+
+type Msg = Record<string, any>;
+
+/** Records in a message stream, Singer or Airbyte. */
+export function recordsOf(messages: Msg[]): Array<Record<string, unknown>> {
+  return messages.flatMap((m) => (m.type === 'RECORD' ? [(m.record?.data ?? m.record) as Record<string, unknown>] : []));
+}
+
+/** The last state, as a file the same mode accepts back: the Singer state value, or the Airbyte state array. */
+export function lastStateInput(messages: Msg[]): unknown {
+  const states = messages.filter((m) => m.type === 'STATE');
+  const last = states.at(-1);
+  if (!last) return undefined;
+  return 'value' in last ? last.value : [last.state];
+}
+
+/** uuid → latest record (later messages win, as a merging target would do). */
+export function mergeByUuid(records: Array<Record<string, unknown>>, into = new Map<string, Record<string, unknown>>()): Map<string, Record<string, unknown>> {
+  for (const r of records) into.set(String(r.uuid), r);
+  return into;
+}
