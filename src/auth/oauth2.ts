@@ -93,7 +93,7 @@ export class OAuth2ClientCredentials {
       signal,
     }).catch((err: unknown) => {
       if (err instanceof AuthError) throw err;
-      throw new AuthError(`Could not get an access token from ${describeUrl(tokenUrl)}: ${(err as Error).message}`, { cause: err });
+      throw new AuthError(`Could not get an access token: ${(err as Error).message}`, { cause: err });
     });
     this.logger.redactor.add(body.access_token);
     const ttl = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : Number(body.expires_in) > 0 ? Number(body.expires_in) : DEFAULT_TTL_SECONDS;

@@ -33,7 +33,7 @@ export function singerEncoder(schema: object, otherStreams: Record<string, unkno
       }
       return [];
     },
-    end: () => [stateMessage(singerStateValue(last, otherStreams))],
+    end: () => [],
     failed: () => [stateMessage(singerStateValue(last, otherStreams))],
   };
 }

@@ -82,8 +82,7 @@ export async function* runSync(options: SyncOptions): AsyncGenerator<SyncEvent> 
         if (event.records.length > 0) yield { type: 'records', bookingType: event.bookingType, records: event.records };
         if (event.bookmark && advance(bookmarks, event.bookingType, event.bookmark)) yield state();
       } else {
-        if (event.bookmark) advance(bookmarks, event.bookingType, event.bookmark);
-        yield state();
+        if (event.bookmark && advance(bookmarks, event.bookingType, event.bookmark)) yield state();
         yield { type: 'partition-completed', bookingType: event.bookingType, stats: event.stats };
       }
     }
@@ -96,5 +95,6 @@ export async function* runSync(options: SyncOptions): AsyncGenerator<SyncEvent> 
     options.signal?.removeEventListener('abort', onOuterAbort);
     await all;
   }
+  // One final state, whether or not anything moved: Singer targets and Airbyte expect to end on one.
   yield state();
 }

@@ -11,6 +11,8 @@ export interface CliResult {
   signal: NodeJS.Signals | null;
   messages: Array<Record<string, unknown>>;
   stdout: string[];
+  /** stdout lines that are not JSON (protocol tests expect none). */
+  nonJson: string[];
   stderr: string;
 }
 
@@ -28,7 +30,7 @@ export function writeJson(dir: string, name: string, value: unknown): string {
 export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; onMessage?: (m: Record<string, unknown>, kill: (s?: NodeJS.Signals) => void) => void; timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const result: CliResult = { code: null, signal: null, messages: [], stdout: [], stderr: '' };
+    const result: CliResult = { code: null, signal: null, messages: [], stdout: [], nonJson: [], stderr: '' };
     const kill = (s: NodeJS.Signals = 'SIGKILL') => child.kill(s);
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -40,7 +42,8 @@ export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; onMes
       try {
         m = JSON.parse(line) as Record<string, unknown>;
       } catch {
-        throw new Error(`stdout line is not JSON: ${line.slice(0, 200)}`);
+        result.nonJson.push(line);
+        return;
       }
       result.messages.push(m);
       options.onMessage?.(m, kill);

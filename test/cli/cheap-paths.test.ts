@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { runCli, tempDir, writeJson } from '../support/cli.js';
+import { expectAirbyteMessages } from '../support/airbyte-protocol.js';
+
+const spec = JSON.parse(readFileSync(resolve('spec.json'), 'utf8')) as { connectionSpecification: { properties: Record<string, unknown> } };
+
+/** The paths orchestrators call often: no config, no network, one answer. */
+describe('cheap paths', () => {
+  it('--version prints the package version', async () => {
+    const run = await runCli(['--version']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toEqual([JSON.parse(readFileSync('package.json', 'utf8')).version]);
+  });
+
+  it('--about prints name, version, capabilities and the settings schema as JSON', async () => {
+    const run = await runCli(['--about']);
+    expect(run.code).toBe(0);
+    const about = JSON.parse(run.stdout.join('\n'));
+    expect(about).toMatchObject({ name: 'tap-bookings', capabilities: ['catalog', 'discover', 'state', 'about'], settings: spec.connectionSpecification });
+  });
+
+  it('--about --format markdown lists every setting', async () => {
+    const run = await runCli(['--about', '--format', 'markdown']);
+    const text = run.stdout.join('\n');
+    for (const name of Object.keys(spec.connectionSpecification.properties)) expect(text).toContain(`| ${name} |`);
+  });
+
+  it('spec prints one valid Airbyte SPEC message built from spec.json', async () => {
+    const run = await runCli(['spec']);
+    expect(run.code).toBe(0);
+    expect(run.messages).toHaveLength(1);
+    expectAirbyteMessages(run.messages);
+    expect(run.messages[0]).toMatchObject({ type: 'SPEC', spec: { connectionSpecification: spec.connectionSpecification, supportsIncremental: true, supported_destination_sync_modes: ['append', 'append_dedup', 'overwrite'] } });
+  });
+
+  it('check answers CONNECTION_STATUS FAILED with the config problem, and exits 0', async () => {
+    const run = await runCli(['check', '--config', resolve('test/fixtures/bad-inputs/config/missing-base-url.json')]);
+    expect(run.code).toBe(0);
+    expectAirbyteMessages(run.messages);
+    expect(run.messages.at(-1)).toMatchObject({ type: 'CONNECTION_STATUS', connectionStatus: { status: 'FAILED', message: expect.stringMatching(/base_url: is required/) } });
+  });
+
+  it('check answers FAILED naming the token URL when the API cannot be reached', async () => {
+    const config = writeJson(tempDir(), 'c.json', { base_url: 'http://127.0.0.1:9', client_id: 'id', client_secret: 'secret-value', start_date: '2024-01-01', backoff_factor: 0 });
+    const run = await runCli(['check', '--config', config]);
+    expect(run.code).toBe(0);
+    expectAirbyteMessages(run.messages);
+    expect(run.messages.at(-1)).toMatchObject({ type: 'CONNECTION_STATUS', connectionStatus: { status: 'FAILED', message: expect.stringMatching(/http:\/\/127\.0\.0\.1:9\/oauth\/token.*ECONNREFUSED/) } });
+  });
+
+  it('every setting in spec.json is documented in the README config table', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    for (const name of Object.keys(spec.connectionSpecification.properties)) expect(readme).toContain(`| \`${name}\` |`);
+  });
+});
