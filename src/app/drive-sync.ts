@@ -35,6 +35,7 @@ export async function driveSync(runtime: Runtime, encoder: ProtocolEncoder, writ
   const progress = new ProgressReporter(logger, options.progressIntervalMs);
   logger.info(`Starting sync of ${config.bookingTypes.join(', ')} from ${config.baseUrl} (window end ${formatDateTime(config.endDate ?? syncStart)}).`);
   progress.start();
+  let outcome = 'failed';
   try {
     await writer.write(encoder.begin());
     for await (const event of runSync({ config, bookmarks: options.bookmarks, syncStart, source: api, checker, logger, selected: options.selected, fullRefresh: options.fullRefresh, signal: options.signal })) {
@@ -43,6 +44,7 @@ export async function driveSync(runtime: Runtime, encoder: ProtocolEncoder, writ
     }
     await writer.write(encoder.end());
     await writer.flush();
+    outcome = 'finished';
   } catch (err) {
     if (!writer.closed) {
       await writer.write(encoder.failed(err)).catch(() => undefined);
@@ -53,7 +55,7 @@ export async function driveSync(runtime: Runtime, encoder: ProtocolEncoder, writ
     progress.stop();
     runtime.metrics.logTotals();
     const t = progress.totals();
-    logger.info(`Sync ${options.signal.aborted ? 'interrupted' : 'finished'}: ${t.records} records (${Object.entries(t.byType).map(([k, v]) => `${k} ${v}`).join(', ')}) in ${t.seconds.toFixed(1)} s, ${runtime.metrics.requests} API requests, ${api.stats.retries} retries, ${runtime.auth.tokenRequests} token requests.`);
+    logger.info(`Sync ${options.signal.aborted ? 'interrupted' : outcome}: ${t.records} records (${Object.entries(t.byType).map(([k, v]) => `${k} ${v}`).join(', ')}) in ${t.seconds.toFixed(1)} s, ${runtime.metrics.requests} API requests, ${api.stats.retries} retries, ${runtime.auth.tokenRequests} token requests.`);
   }
   return progress;
 }

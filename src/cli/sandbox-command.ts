@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
+import { registerSandbox } from '../sandbox/cli.js';
 
-/** `tap-bookings sandbox`: registered from the sandbox module once it exists. */
+/** `tap-bookings sandbox`: the built-in API, for the demo, tests and trying the tap without an account. */
 export function registerSandboxCommand<T>(cli: Argv<T>): void {
-  void cli;
+  registerSandbox(cli);
 }

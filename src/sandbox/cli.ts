@@ -1,0 +1,45 @@
+import { writeFileSync } from 'node:fs';
+import type { Argv } from 'yargs';
+import { BOOKING_TYPES, type SandboxBookingType } from './generate.js';
+import { startSandbox } from './index.js';
+
+/** `tap-bookings sandbox`: run the sandbox API until SIGINT/SIGTERM; prints a ready-made tap config on stdout. */
+export function registerSandbox<T>(cli: Argv<T>): void {
+  cli.command(
+    'sandbox',
+    'Run the built-in sandbox travel API (offline, deterministic data, fault injection)',
+    (y) =>
+      y
+        .option('port', { type: 'number', default: 0, description: 'Port (0: any free port)' })
+        .option('host', { type: 'string', default: '127.0.0.1' })
+        .option('records', { type: 'number', default: 5000 })
+        .option('seed', { type: 'number', default: 42 })
+        .option('latency-ms', { type: 'number', default: 0, description: 'Added to every request' })
+        .option('sort', { choices: ['asc', 'none'] as const, default: 'asc' as const, description: 'asc: by lastModified; none: a stable order that is not by time' })
+        .option('max-page-size', { type: 'number', default: 200 })
+        .option('token-ttl', { type: 'number', default: 3600, description: 'Token lifetime, seconds' })
+        .option('booking-types', { type: 'string', description: 'Comma-separated types to generate, e.g. FLIGHT,HOTEL (default: all four, mostly FLIGHT and HOTEL)' })
+        .option('first-page', { type: 'number', default: 0 })
+        .option('config-out', { type: 'string', description: 'Also write the tap config to this file' }),
+    async (args) => {
+      const types = args['booking-types']?.split(',').map((s) => s.trim().toUpperCase()) as SandboxBookingType[] | undefined;
+      const unknown = types?.filter((t) => !BOOKING_TYPES.includes(t));
+      if (unknown?.length) throw new Error(`Unknown booking type(s): ${unknown.join(', ')}`);
+      const sandbox = await startSandbox({
+        port: args.port, host: args.host, records: args.records, seed: args.seed, sort: args.sort, maxPageSize: args['max-page-size'],
+        tokenTtlSeconds: args['token-ttl'], firstPage: args['first-page'], faults: { latencyMs: args['latency-ms'] },
+        ...(types ? { bookingTypes: Object.fromEntries(types.map((t) => [t, 1])) } : {}),
+      });
+      const config = sandbox.tapConfig(types ? { booking_types: types } : {});
+      if (args['config-out']) writeFileSync(args['config-out'], `${JSON.stringify(config, null, 2)}\n`);
+      process.stderr.write(`sandbox listening on ${sandbox.url} with ${args.records} bookings (admin API at ${sandbox.url}/__admin/); Ctrl-C stops it\n`);
+      process.stdout.write(`${JSON.stringify(config, null, 2)}\n`);
+      await new Promise<void>((resolve) => {
+        const stop = (): void => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await sandbox.stop();
+    },
+  );
+}
