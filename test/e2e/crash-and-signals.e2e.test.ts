@@ -1,0 +1,110 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import split2 from 'split2';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { BIN, lastStateInput, mergeByUuid, recordsOf, runCli, tempDir, writeJson } from '../support/cli.js';
+
+/**
+ * Crash safety over real processes: kill -9 at random points and resume from the last STATE written,
+ * SIGTERM/SIGINT, a reader that goes away (EPIPE) and a reader that is slow.
+ */
+describe('crash safety', () => {
+  let sandbox: Sandbox;
+  let dir: string;
+  beforeEach(async () => {
+    sandbox = await startSandbox({ records: 2000, seed: 5, faults: { latencyMs: 5 } });
+    dir = tempDir();
+  });
+  afterEach(() => sandbox.stop());
+
+  const config = (o: Record<string, unknown> = {}) => writeJson(dir, `c-${Math.random()}.json`, sandbox.tapConfig({ backoff_factor: 0.01, ...o }));
+
+  it('loses nothing across repeated kill -9 and resume, and re-delivers a bounded number of records', async () => {
+    const truth = mergeByUuid(sandbox.store.groundTruth().filter((r) => r.bookingType === 'FLIGHT' || r.bookingType === 'HOTEL'));
+    const seen = new Map<string, number>();
+    let state: unknown;
+    const kills: number[] = [];
+    let seed = 12345;
+    const nextRandom = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    for (let attempt = 0; attempt < 6; attempt++) {
+      const killAfter = attempt < 5 ? Math.floor(50 + nextRandom() * 300) : Infinity;
+      let records = 0;
+      const run = await runCli(['--config', config(), ...(state === undefined ? [] : ['--state', writeJson(dir, `s${attempt}.json`, state)])], {
+        onMessage: (m, kill) => {
+          if (m.type === 'RECORD' && ++records === killAfter) kill('SIGKILL');
+        },
+      });
+      for (const r of recordsOf(run.messages)) seen.set(String(r.uuid), (seen.get(String(r.uuid)) ?? 0) + 1);
+      state = lastStateInput(run.messages) ?? state;
+      if (killAfter !== Infinity) {
+        expect(run.signal).toBe('SIGKILL');
+        kills.push(killAfter);
+      } else expect(run.code).toBe(0);
+    }
+    const missing = [...truth.keys()].filter((u) => !seen.has(u));
+    expect(missing).toEqual([]);
+    const redelivered = [...seen.values()].reduce((a, n) => a + n - 1, 0);
+    // Per kill, at most the records written after the last STATE: one page per booking type (50 × 2),
+    // plus the records sharing a bookmark's lastModified.
+    expect(redelivered).toBeLessThanOrEqual(kills.length * (2 * 50 + 4));
+  });
+
+  it.each([['SIGTERM', 143], ['SIGINT', 130]] as const)('on %s stops fetching, writes what it has and a final STATE, and exits %i', async (signal, code) => {
+    sandbox.faults.update({ latencyMs: 40 });
+    let records = 0;
+    const started = Date.now();
+    let signalledAt = 0;
+    const run = await runCli(['--config', config()], {
+      onMessage: (m, kill) => {
+        if (m.type === 'RECORD' && ++records === 120) {
+          signalledAt = Date.now();
+          kill(signal);
+        }
+      },
+    });
+    expect(run.code).toBe(code);
+    expect(Date.now() - signalledAt).toBeLessThan(2500);
+    expect(run.messages.at(-1)?.type).toBe('STATE');
+    expect(run.stderr).toMatch(new RegExp(`${signal} received: stopping`));
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    // The last state is a sound place to resume from.
+    const rerun = await runCli(['--config', config(), '--state', writeJson(dir, 's.json', lastStateInput(run.messages))]);
+    const merged = mergeByUuid(recordsOf(rerun.messages), mergeByUuid(recordsOf(run.messages)));
+    expect(merged.size).toBe(sandbox.store.groundTruth('FLIGHT').length + sandbox.store.groundTruth('HOTEL').length);
+    expect(started).toBeGreaterThan(0);
+  });
+
+  it('exits promptly with a clear message when the reader closes stdout', async () => {
+    const child = spawn(process.execPath, [BIN, '--config', config()], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    let lines = 0;
+    child.stdout.pipe(split2()).on('data', () => {
+      if (++lines === 10) child.stdout.destroy();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/tap-bookings: stdout was closed by the program reading it/);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('waits for a slow reader without growing memory, and delivers everything', async () => {
+    const child = spawn(process.execPath, [BIN, '--config', config({ max_concurrency: 8 })], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.pause();
+    const rss: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      await new Promise((r) => setTimeout(r, 150));
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      rss.push(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+    }
+    let count = 0;
+    child.stdout.pipe(split2()).on('data', (line: string) => {
+      if (line.startsWith('{"type":"RECORD"')) count++;
+    });
+    child.stdout.resume();
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(code).toBe(0);
+    expect(count).toBe(sandbox.store.groundTruth('FLIGHT').length + sandbox.store.groundTruth('HOTEL').length);
+    expect(Math.max(...rss)).toBeLessThan(150);
+  });
+});
