@@ -1,6 +1,6 @@
 import type { BookingType } from '../config/options.js';
 import { ProgressReporter } from '../engine/progress.js';
-import { runSync, type SyncEvent } from '../engine/sync.js';
+import { runSync, windowEnd, type SyncEvent } from '../engine/sync.js';
 import type { MessageWriter } from '../io/message-writer.js';
 import type { Bookmark } from '../state/bookmarks.js';
 import { formatDateTime } from '../util/time.js';
@@ -33,7 +33,7 @@ export async function driveSync(runtime: Runtime, encoder: ProtocolEncoder, writ
   const { config, logger, api, checker } = runtime;
   const syncStart = options.syncStart ?? Date.now();
   const progress = new ProgressReporter(logger, options.progressIntervalMs);
-  logger.info(`Starting sync of ${config.bookingTypes.join(', ')} from ${config.baseUrl} (window end ${formatDateTime(config.endDate ?? syncStart)}).`);
+  logger.info(`Starting sync of ${config.bookingTypes.join(', ')} from ${config.baseUrl} (window end ${formatDateTime(windowEnd(config, syncStart))}).`);
   progress.start();
   let outcome = 'failed';
   try {

@@ -29,12 +29,23 @@ export interface SyncOptions {
   signal?: AbortSignal;
 }
 
-/** The window for one booking type: from the bookmark (less the lookback) or start_date, to end_date or the sync start. */
+/**
+ * Where every window ends: end_date or the sync start, whichever is earlier, rounded down to a whole second and at
+ * least one second before the sync started. Records modified while the sync runs then fall outside the API's window
+ * whether it treats the end as inclusive or not, at any precision, which the drift check relies on; they are read
+ * by the next sync.
+ */
+export function windowEnd(config: Pick<TapConfig, 'endDate'>, syncStart: number): number {
+  const latest = Math.floor(syncStart / 1000) * 1000 - 1000;
+  return Math.min(Math.floor((config.endDate ?? latest) / 1000) * 1000, latest);
+}
+
+/** The window for one booking type: from the bookmark (less the lookback) or start_date, to windowEnd(). */
 export function windowFor(bookingType: BookingType, options: Pick<SyncOptions, 'config' | 'bookmarks' | 'syncStart' | 'fullRefresh'>): { from: number; to: number } {
   const { config } = options;
   const bookmark = options.fullRefresh ? undefined : options.bookmarks.get(bookingType);
   const from = bookmark ? bookmark.ms - config.lookbackWindowSeconds * 1000 : config.startDate;
-  return { from, to: config.endDate ?? options.syncStart };
+  return { from, to: windowEnd(config, options.syncStart) };
 }
 
 /**

@@ -49,10 +49,11 @@ export class BookingsApi {
   query(req: Pick<PageRequest, 'bookingType' | 'page' | 'from' | 'to'>): Record<string, string> {
     const c = this.config;
     const q: Record<string, string> = { bookingType: req.bookingType, page: String(req.page), size: String(c.pageSize) };
-    // The window is widened to whole seconds (from rounded down, to rounded up) and trimmed again on our side,
-    // so the API's precision and its inclusive/exclusive end never cost a record.
+    // The start is rounded down to a whole second (records before it are trimmed again on our side); the end is
+    // already a whole second (see windowEnd), so the API's precision never costs a record. Whether the API treats
+    // the end as inclusive or not, records it leaves out are after every bookmark this sync can set.
     if (c.windowFromParam) q[c.windowFromParam] = formatWindowValue(Math.floor(req.from / 1000) * 1000, c.windowFormat);
-    if (c.windowToParam) q[c.windowToParam] = formatWindowValue(Math.ceil((req.to + 1) / 1000) * 1000, c.windowFormat);
+    if (c.windowToParam) q[c.windowToParam] = formatWindowValue(Math.ceil(req.to / 1000) * 1000, c.windowFormat);
     return q;
   }
 

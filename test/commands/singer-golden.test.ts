@@ -30,7 +30,7 @@ function mockApi(type: string, count: number, size: number) {
   for (let p = 0; p < pages; p++) {
     nock(BASE)
       .get('/v1/bookings')
-      .query({ bookingType: type, page: String(p), size: String(size), updatedFrom: '2024-01-01T00:00:00Z', updatedTo: '2026-01-01T00:00:01Z' })
+      .query({ bookingType: type, page: String(p), size: String(size), updatedFrom: '2024-01-01T00:00:00Z', updatedTo: '2026-01-01T00:00:00Z' })
       .matchHeader('authorization', 'Bearer golden-token')
       .reply(200, { data: all.slice(p * size, (p + 1) * size), page: { currentPage: p, pageSize: size, totalPages: pages, totalElements: count } });
   }

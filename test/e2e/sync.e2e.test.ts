@@ -1,5 +1,5 @@
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { lastStateInput, mergeByUuid, recordsOf, runCli, tempDir, writeJson } from '../support/cli.js';
+import { lastStateInput, mergeByUuid, pastWindowGuard, recordsOf, runCli, tempDir, writeJson } from '../support/cli.js';
 import { MODES } from '../support/modes.js';
 import { expectAirbyteMessages } from '../support/airbyte-protocol.js';
 import type { CliResult } from '../support/cli.js';
@@ -44,6 +44,7 @@ describe.each(MODES)('$name mode end to end', (mode) => {
     const first = checkProtocol(await runCli(mode.args(dir, config())));
     expect(first.code).toBe(0);
     const changed = [...sandbox.store.mutate(20, 'FLIGHT'), ...sandbox.store.mutate(10, 'HOTEL'), ...sandbox.store.insert(15, 'HOTEL')];
+    await pastWindowGuard();
     const second = checkProtocol(await runCli(mode.args(dir, config(), lastStateInput(first.messages))));
     expect(second.code).toBe(0);
     const got = recordsOf(second.messages);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { BookingType, TapConfig } from '../../src/config/options.js';
 import { RecordChecker } from '../../src/engine/record-check.js';
-import { runSync, windowFor, type SyncEvent } from '../../src/engine/sync.js';
+import { runSync, windowEnd, windowFor, type SyncEvent } from '../../src/engine/sync.js';
 import { InterruptedError } from '../../src/errors.js';
 import type { PageRequest } from '../../src/http/bookings-api.js';
 import type { Bookmark } from '../../src/state/bookmarks.js';
@@ -88,10 +88,17 @@ describe('runSync', () => {
   it('starts from the bookmark less the lookback window, and from start_date without one', () => {
     const bookmarks = new Map<BookingType, Bookmark>([['FLIGHT', { value: '2025-03-01T00:00:00.000Z', ms: Date.UTC(2025, 2, 1) }]]);
     const c = config({ lookbackWindowSeconds: 3600 });
-    expect(windowFor('FLIGHT', { config: c, bookmarks, syncStart: SYNC_START })).toEqual({ from: Date.UTC(2025, 2, 1) - 3_600_000, to: SYNC_START });
-    expect(windowFor('HOTEL', { config: c, bookmarks, syncStart: SYNC_START })).toEqual({ from: START, to: SYNC_START });
+    expect(windowFor('FLIGHT', { config: c, bookmarks, syncStart: SYNC_START })).toEqual({ from: Date.UTC(2025, 2, 1) - 3_600_000, to: SYNC_START - 1000 });
+    expect(windowFor('HOTEL', { config: c, bookmarks, syncStart: SYNC_START })).toEqual({ from: START, to: SYNC_START - 1000 });
     expect(windowFor('FLIGHT', { config: c, bookmarks, syncStart: SYNC_START, fullRefresh: true }).from).toBe(START);
     expect(windowFor('FLIGHT', { config: config({ endDate: Date.UTC(2025, 0, 1) }), bookmarks, syncStart: SYNC_START }).to).toBe(Date.UTC(2025, 0, 1));
+  });
+
+  it('ends every window on a whole second at least one second before the sync started', () => {
+    expect(windowEnd({ endDate: undefined }, Date.UTC(2026, 0, 1, 0, 0, 5, 999))).toBe(Date.UTC(2026, 0, 1, 0, 0, 4));
+    expect(windowEnd({ endDate: undefined }, Date.UTC(2026, 0, 1, 0, 0, 5, 0))).toBe(Date.UTC(2026, 0, 1, 0, 0, 4));
+    expect(windowEnd({ endDate: Date.UTC(2025, 0, 1, 0, 0, 0, 750) }, SYNC_START)).toBe(Date.UTC(2025, 0, 1));
+    expect(windowEnd({ endDate: Date.UTC(2030, 0, 1) }, SYNC_START)).toBe(SYNC_START - 1000);
   });
 
   it('reads only what changed since the bookmark on a second run, re-delivering the records at the bookmark itself', async () => {

@@ -79,3 +79,11 @@ export function mergeByUuid(records: Array<Record<string, unknown>>, into = new 
   for (const r of records) into.set(String(r.uuid), r);
   return into;
 }
+
+/**
+ * Each sync's window ends at least one second before it starts, so records changed within the last second are left
+ * for the sync after. Tests that change records and then sync again wait this long first.
+ */
+export function pastWindowGuard(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 2100));
+}
