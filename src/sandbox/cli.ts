@@ -1,7 +1,28 @@
 import { writeFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { BOOKING_TYPES, type SandboxBookingType } from './generate.js';
+import type { FaultPlan } from './faults.js';
 import { startSandbox } from './index.js';
+
+const QUIRKS = ['ignore-window', 'ignore-page', 'omit-totals'];
+
+/** The fault plan given on the command line, or what is wrong with it. */
+function parseFaultPlan(text: string | undefined): FaultPlan | string {
+  if (text === undefined) return {};
+  let plan: unknown;
+  try {
+    plan = JSON.parse(text);
+  } catch (err) {
+    return `--faults is not valid JSON: ${(err as Error).message}`;
+  }
+  if (typeof plan !== 'object' || plan === null || Array.isArray(plan)) return '--faults must be a JSON object, e.g. {"rate": {"503": 0.1}}';
+  return plan as FaultPlan;
+}
+
+function usageError(message: string): void {
+  process.stderr.write(`tap-bookings sandbox: ${message}\n`);
+  process.exitCode = 2;
+}
 
 /** `tap-bookings sandbox`: run the sandbox API until SIGINT/SIGTERM; prints a ready-made tap config on stdout. */
 export function registerSandbox<T>(cli: Argv<T>): void {
@@ -20,14 +41,24 @@ export function registerSandbox<T>(cli: Argv<T>): void {
         .option('token-ttl', { type: 'number', default: 3600, description: 'Token lifetime, seconds' })
         .option('booking-types', { type: 'string', description: 'Comma-separated types to generate, e.g. FLIGHT,HOTEL (default: all four, mostly FLIGHT and HOTEL)' })
         .option('first-page', { type: 'number', default: 0 })
+        .option('to-inclusive', { type: 'boolean', default: false, description: 'Treat updatedTo as inclusive (default: exclusive)' })
+        .option('quirks', { type: 'string', description: 'Comma-separated API quirks: ignore-window, ignore-page, omit-totals' })
+        .option('faults', { type: 'string', description: 'Initial fault plan as JSON, e.g. \'{"rate":{"429":0.05},"latencyMs":20}\' (see src/sandbox/README.md)' })
         .option('config-out', { type: 'string', description: 'Also write the tap config to this file' }),
     async (args) => {
       const types = args['booking-types']?.split(',').map((s) => s.trim().toUpperCase()) as SandboxBookingType[] | undefined;
       const unknown = types?.filter((t) => !BOOKING_TYPES.includes(t));
-      if (unknown?.length) throw new Error(`Unknown booking type(s): ${unknown.join(', ')}`);
+      if (unknown?.length) return usageError(`unknown booking type(s) ${unknown.join(', ')} (known: ${BOOKING_TYPES.join(', ')})`);
+      const quirks = new Set(args.quirks?.split(',').map((s) => s.trim()).filter(Boolean) ?? []);
+      const unknownQuirks = [...quirks].filter((q) => !QUIRKS.includes(q));
+      if (unknownQuirks.length) return usageError(`unknown quirk(s) ${unknownQuirks.join(', ')} (known: ${QUIRKS.join(', ')})`);
+      const faults = parseFaultPlan(args.faults);
+      if (typeof faults === 'string') return usageError(faults);
       const sandbox = await startSandbox({
         port: args.port, host: args.host, records: args.records, seed: args.seed, sort: args.sort, maxPageSize: args['max-page-size'],
-        tokenTtlSeconds: args['token-ttl'], firstPage: args['first-page'], faults: { latencyMs: args['latency-ms'] },
+        tokenTtlSeconds: args['token-ttl'], firstPage: args['first-page'], toInclusive: args['to-inclusive'],
+        ignoreWindow: quirks.has('ignore-window'), ignorePage: quirks.has('ignore-page'), omitTotals: quirks.has('omit-totals'),
+        faults: { ...faults, latencyMs: faults.latencyMs ?? args['latency-ms'] },
         ...(types ? { bookingTypes: Object.fromEntries(types.map((t) => [t, 1])) } : {}),
       });
       const config = sandbox.tapConfig(types ? { booking_types: types } : {});
