@@ -3,8 +3,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import split2 from 'split2';
+import { expectAirbyteMessages } from './airbyte-protocol.js';
 
 export const BIN = resolve('bin/tap-bookings.js');
+const AIRBYTE_COMMANDS = new Set(['spec', 'check', 'discover', 'read']);
 
 export interface CliResult {
   code: number | null;
@@ -26,7 +28,10 @@ export function writeJson(dir: string, name: string, value: unknown): string {
   return path;
 }
 
-/** Run the built CLI in a child process, reading stdout line by line; every line must be JSON. */
+/**
+ * Run the built CLI in a child process, reading stdout line by line. In Airbyte mode every line must be an
+ * AirbyteMessage that conforms to the protocol's JSON schema, or the run is rejected, whatever the test checks next.
+ */
 export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; onMessage?: (m: Record<string, unknown>, kill: (s?: NodeJS.Signals) => void) => void; timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -54,6 +59,15 @@ export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; onMes
       clearTimeout(timer);
       result.code = code;
       result.signal = signal;
+      if (AIRBYTE_COMMANDS.has(args[0] ?? '')) {
+        try {
+          if (result.nonJson.length > 0) throw new Error(`stdout in Airbyte mode holds lines that are not JSON: ${result.nonJson.slice(0, 3).join(' | ')}`);
+          expectAirbyteMessages(result.messages);
+        } catch (err) {
+          reject(err);
+          return;
+        }
+      }
       resolvePromise(result);
     });
   });
