@@ -71,6 +71,9 @@ export async function* readPartition(window: PartitionWindow, options: ReaderOpt
   let previousFingerprint: string | undefined;
   let previousLm = -Infinity;
   let newest: Bookmark | undefined;
+  // The page size the API really uses: page_size unless the API reports or shows a smaller one (some APIs cap the
+  // size silently). Rewinds and the short-page stop must count in the API's pages, or a rewind falls short.
+  let size = config.pageSize;
 
   const request = (page: number): void => {
     const promise = source.fetchPage({ bookingType, page, from, to, signal });
@@ -87,10 +90,11 @@ export async function* readPartition(window: PartitionWindow, options: ReaderOpt
       const page = await inflight.get(expected)!;
       inflight.delete(expected);
       stats.pages++;
+      if (page.pageSize !== undefined && page.pageSize < size) size = page.pageSize;
 
       if (page.totalElements !== undefined && previousTotal !== undefined && page.totalElements < previousTotal) {
         const shrunk = previousTotal - page.totalElements;
-        const back = Math.ceil(shrunk / config.pageSize);
+        const back = Math.ceil(shrunk / size);
         const restart = Math.max(first, expected - back);
         logger.info(`${bookingType}: ${shrunk} record(s) left the window while it was read (page ${expected} reports ${page.totalElements} of ${previousTotal}); reading again from page ${restart}.`);
         stats.rewinds++;
@@ -104,6 +108,8 @@ export async function* readPartition(window: PartitionWindow, options: ReaderOpt
       }
       if (page.totalElements !== undefined) previousTotal = page.totalElements;
       if (page.totalPages !== undefined) lastPage = first + page.totalPages - 1;
+      // Every page before the last is full, so a shorter one shows the API's real page size.
+      if (lastPage !== undefined && expected < lastPage && page.records.length > 0 && page.records.length < size) size = page.records.length;
 
       const fingerprint = fingerprintOf(page.records);
       if (page.records.length > 0 && fingerprint === previousFingerprint) {
@@ -133,7 +139,7 @@ export async function* readPartition(window: PartitionWindow, options: ReaderOpt
       expected++;
 
       if (page.records.length === 0) break;
-      if (lastPage !== undefined ? expected > lastPage : page.records.length < config.pageSize) break;
+      if (lastPage !== undefined ? expected > lastPage : page.records.length < size) break;
     }
   } finally {
     inflight.clear();

@@ -14,6 +14,8 @@ export interface Page {
   records: unknown[];
   totalPages: number | undefined;
   totalElements: number | undefined;
+  /** The page size the API says it used, when it says (it may serve fewer records per page than asked for). */
+  pageSize?: number | undefined;
 }
 
 export interface PageRequest {
@@ -109,7 +111,8 @@ export function parsePage(body: string, page: number): Page | UnusableBody {
   const data = obj.data ?? [];
   if (!Array.isArray(data)) return new UnusableBody(`"data" in the response is not an array: ${bodySnippet(body)}`);
   const meta = (typeof obj.page === 'object' && obj.page !== null ? obj.page : obj) as Record<string, unknown>;
-  return { page, records: data, totalPages: nonNegativeInt(meta.totalPages), totalElements: nonNegativeInt(meta.totalElements) };
+  const pageSize = nonNegativeInt(meta.pageSize ?? meta.size);
+  return { page, records: data, totalPages: nonNegativeInt(meta.totalPages), totalElements: nonNegativeInt(meta.totalElements), pageSize: pageSize || undefined };
 }
 
 function nonNegativeInt(v: unknown): number | undefined {

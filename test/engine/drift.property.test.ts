@@ -35,6 +35,9 @@ const naive: Reader = async function* (source, pageSize) {
 const scenario = fc.record({
   count: fc.integer({ min: 1, max: 40 }),
   pageSize: fc.integer({ min: 1, max: 6 }),
+  /** The tap asks for this many more per page than the API serves (APIs that cap the size, silently or not). */
+  askedExtra: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 4 })),
+  reportsSize: fc.boolean(),
   concurrency: fc.integer({ min: 1, max: 4 }),
   sorted: fc.boolean(),
   ties: fc.array(fc.nat(39), { maxLength: 8 }),
@@ -45,7 +48,7 @@ function property(reader: Reader) {
   return fc.asyncProperty(fc.scheduler(), scenario, async (s, sc) => {
     const initial: Array<{ uuid: string; ms: number }> = [];
     for (let i = 0; i < sc.count; i++) initial.push({ uuid: `r${String(i).padStart(3, '0')}`, ms: sc.ties.includes(i) && i > 0 ? initial[i - 1]!.ms : T0 + i * 1000 });
-    const api = new FakeApi(initial, { pageSize: sc.pageSize, sorted: sc.sorted });
+    const api = new FakeApi(initial, { pageSize: sc.pageSize, sorted: sc.sorted, reportPageSize: sc.reportsSize });
     const modified = new Set<string>();
     // Each response and each modification is released by the scheduler in an order fast-check chooses.
     const source: PageSource = { fetchPage: (req) => s.schedule(Promise.resolve(), `page ${req.page}`).then(() => api.serve(req)) };
@@ -59,7 +62,7 @@ function property(reader: Reader) {
     const delivered = new Set<string>();
     const badBookmarks: string[] = [];
     const run = (async () => {
-      for await (const e of reader(source, sc.pageSize, sc.concurrency)) {
+      for await (const e of reader(source, sc.pageSize + sc.askedExtra, sc.concurrency)) {
         if (e.kind !== 'page') continue;
         for (const r of e.records) delivered.add(r.uuid);
         if (e.bookmark) {

@@ -110,6 +110,30 @@ describe('readPartition', () => {
     expect(events.at(-1)).toMatchObject({ kind: 'done', stats: { rewinds: 1 } });
   });
 
+  it.each([
+    ['says so in the body', true],
+    ['caps it silently', false],
+  ])('reads again far enough back when the API serves smaller pages than asked for and %s', async (_label, reportPageSize) => {
+    const all = makeRecords(30);
+    const api = new FakeApi(all, { pageSize: 3, sorted: true, reportPageSize });
+    let mutated = false;
+    api.beforeServe = (req) => {
+      if (req.page === 4 && !mutated) {
+        mutated = true;
+        for (const i of [2, 5, 8, 10]) api.modify(all[i]!.uuid); // 4 records leave: 4 slide back over a 3-record page boundary
+      }
+    };
+    const events = await collect(readPartition(WINDOW, options(api, { pageSize: 10, maxConcurrency: 1 })));
+    const got = new Set(uuids(events));
+    expect(all.filter((r, i) => ![2, 5, 8, 10].includes(i) && !got.has(r.uuid)).map((r) => r.uuid)).toEqual([]);
+  });
+
+  it('does not stop early at a short page when the body says the API serves fewer records per page than asked for', async () => {
+    const api = new FakeApi(makeRecords(12), { pageSize: 4, sorted: true, totals: false, reportPageSize: true });
+    const events = await collect(readPartition(WINDOW, options(api, { pageSize: 10 })));
+    expect(uuids(events)).toHaveLength(12);
+  });
+
   it('stops the sync, naming the booking type, page and index, when a record has no uuid', async () => {
     const source = { fetchPage: async (req: PageRequest): Promise<Page> => ({ page: req.page, records: [{ uuid: 'a', lastModified: '2025-01-01T00:00:00.000Z' }, { lastModified: '2025-01-01T00:00:00.000Z' }], totalPages: 1, totalElements: 2 }) };
     await expect(collect(readPartition(WINDOW, options(source)))).rejects.toThrow(new ApiDataError('The API returned a record without a uuid (FLIGHT page 0, record 1); uuid is the primary key, so the sync stops rather than drop it.'));

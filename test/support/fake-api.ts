@@ -21,7 +21,8 @@ export class FakeApi implements PageSource {
 
   constructor(
     initial: Array<{ uuid: string; ms: number }>,
-    readonly options: { pageSize: number; sorted: boolean; firstPage?: number; totals?: boolean },
+    /** pageSize: the size the API serves, whatever the request asks for; reportPageSize: say it in the body. */
+    readonly options: { pageSize: number; sorted: boolean; firstPage?: number; totals?: boolean; reportPageSize?: boolean },
   ) {
     this.records = initial.map((r) => ({ ...r, lastModified: new Date(r.ms).toISOString(), version: 0 }));
     this.clock = Date.UTC(2099, 0, 1); // modifications happen "now", after any window a test reads
@@ -40,7 +41,13 @@ export class FakeApi implements PageSource {
     const index = req.page - (this.options.firstPage ?? 0);
     const data = rows.slice(index * size, (index + 1) * size).map((r) => ({ uuid: r.uuid, lastModified: r.lastModified, version: r.version }));
     const totals = this.options.totals !== false;
-    return { page: req.page, records: data, totalElements: totals ? rows.length : undefined, totalPages: totals ? Math.ceil(rows.length / size) : undefined };
+    return {
+      page: req.page,
+      records: data,
+      totalElements: totals ? rows.length : undefined,
+      totalPages: totals ? Math.ceil(rows.length / size) : undefined,
+      pageSize: this.options.reportPageSize ? size : undefined,
+    };
   }
 
   async fetchPage(req: PageRequest): Promise<Page> {
