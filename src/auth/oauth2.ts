@@ -39,6 +39,8 @@ export class OAuth2ClientCredentials {
   ) {
     logger.redactor.add(options.clientSecret);
     logger.redactor.add(options.clientId);
+    // The Basic credential as a whole: masking only the client id inside it would leave the secret decodable.
+    if (options.method === 'basic') logger.redactor.add(basicCredentials(options.clientId, options.clientSecret));
   }
 
   async accessToken(signal?: AbortSignal): Promise<string> {
@@ -58,7 +60,7 @@ export class OAuth2ClientCredentials {
     const form: Record<string, string> = { grant_type: 'client_credentials' };
     const headers: Record<string, string> = {};
     if (method === 'basic') {
-      headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')}`;
+      headers.authorization = `Basic ${basicCredentials(clientId, clientSecret)}`;
     } else {
       form.client_id = clientId;
       form.client_secret = clientSecret;
@@ -101,6 +103,10 @@ export class OAuth2ClientCredentials {
     this.logger.debug(`Got an access token valid for ${ttl} s.`);
     return { value: body.access_token, refreshAt: issuedAt + (ttl - margin) * 1000 };
   }
+}
+
+function basicCredentials(clientId: string, clientSecret: string): string {
+  return Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64');
 }
 
 function parseJsonObject(text: string): Record<string, unknown> | undefined {

@@ -22,8 +22,13 @@ export function readJsonFile(path: string, what: string, ErrorType: ErrorClass =
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new ErrorType(`${what} file ${path} is not valid JSON: ${(err as Error).message}.`, { cause: err });
+    throw new ErrorType(`${what} file ${path} is not valid JSON: ${jsonErrorWithoutExcerpt(err as Error)}.`, { cause: err });
   }
+}
+
+/** V8 quotes the text around a JSON syntax error (`..."secret": abc"... is not valid JSON`); a config file holds secrets, so drop the quote. */
+function jsonErrorWithoutExcerpt(err: Error): string {
+  return err.message.replace(/,\s*(?:\.\.\.)?".*"(?:\.\.\.)?\s+is not valid JSON$/s, '');
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -1,0 +1,162 @@
+import { PassThrough } from 'node:stream';
+import nock from 'nock';
+import { airbyteCatalog, readConfiguredCatalog } from '../../src/catalog/airbyte-catalog.js';
+import { discoverCatalog, selectionFromCatalog } from '../../src/catalog/singer-catalog.js';
+import { read } from '../../src/commands/airbyte.js';
+import { singerSync } from '../../src/commands/singer-sync.js';
+import { CatalogError } from '../../src/errors.js';
+import { tempDir, writeJson } from '../support/cli.js';
+import { memoryLogger } from '../support/quiet-logger.js';
+
+type Entry = { breadcrumb: string[]; metadata: Record<string, unknown> };
+type SingerCatalog = { streams: Array<Record<string, unknown> & { metadata: Entry[] }> };
+
+/** A fresh copy of the discovered catalog, changed by `edit`. */
+function singerCatalog(edit: (top: Entry['metadata'], byName: (name: string) => Entry['metadata'], stream: Record<string, unknown>) => void = () => {}): SingerCatalog {
+  const catalog = JSON.parse(JSON.stringify(discoverCatalog())) as SingerCatalog;
+  const stream = catalog.streams[0]!;
+  const byName = (name: string) => stream.metadata.find((m) => m.breadcrumb[1] === name)!.metadata;
+  edit(stream.metadata.find((m) => m.breadcrumb.length === 0)!.metadata, byName, stream);
+  return catalog;
+}
+
+function catalogError(fn: () => unknown): CatalogError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(CatalogError);
+    return err as CatalogError;
+  }
+  throw new Error('expected a CatalogError');
+}
+
+describe('Singer catalog selection', () => {
+  it('selects the whole stream, incrementally, from the discovered catalog', () => {
+    expect(selectionFromCatalog(discoverCatalog(), 'cat.json')).toEqual({ streamSelected: true, properties: undefined, fullTable: false });
+  });
+
+  it('reports the stream unselected when its top-level metadata says selected: false', () => {
+    const sel = selectionFromCatalog(singerCatalog((top) => (top.selected = false)), 'cat.json');
+    expect(sel.streamSelected).toBe(false);
+  });
+
+  it('falls back to selected-by-default, then to the legacy schema.selected', () => {
+    expect(selectionFromCatalog(singerCatalog((top) => delete top.selected), 'c').streamSelected).toBe(true);
+    const neither = singerCatalog((top) => {
+      delete top.selected;
+      delete top['selected-by-default'];
+    });
+    expect(selectionFromCatalog(neither, 'c').streamSelected).toBe(false);
+    const legacy = singerCatalog((top, _b, stream) => {
+      delete top.selected;
+      delete top['selected-by-default'];
+      (stream.schema as Record<string, unknown>).selected = true;
+    });
+    expect(selectionFromCatalog(legacy, 'c').streamSelected).toBe(true);
+  });
+
+  it('drops deselected properties but always keeps the automatic uuid and lastModified', () => {
+    const sel = selectionFromCatalog(
+      singerCatalog((_top, byName) => {
+        byName('booker').selected = false;
+        byName('uuid').selected = false; // automatic: ignored
+        byName('tax').inclusion = 'unsupported';
+      }),
+      'c',
+    );
+    expect(sel.properties).toBeDefined();
+    expect(sel.properties!.has('booker')).toBe(false);
+    expect(sel.properties!.has('tax')).toBe(false);
+    expect(sel.properties!.has('uuid')).toBe(true);
+    expect(sel.properties!.has('lastModified')).toBe(true);
+    expect(sel.properties!.has('basePrice')).toBe(true);
+  });
+
+  it('asks for a full table sync when replication-method is FULL_TABLE', () => {
+    expect(selectionFromCatalog(singerCatalog((top) => (top['replication-method'] = 'FULL_TABLE')), 'c').fullTable).toBe(true);
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ['not an object', [], /must be a JSON object with a "streams" array/],
+    ['no bookings stream', { streams: [{ tap_stream_id: 'users' }] }, /has no "bookings" stream \(it lists "users"\)/],
+    ['metadata not an array', { streams: [{ tap_stream_id: 'bookings', metadata: {} }] }, /"metadata" of stream "bookings" must be an array/],
+  ])('rejects a catalog with %s, naming the file', (_label, raw, pattern) => {
+    const err = catalogError(() => selectionFromCatalog(raw, '/x/catalog.json'));
+    expect(err.message).toMatch(pattern);
+    expect(err.message).toContain('/x/catalog.json');
+  });
+});
+
+describe('an unselected stream syncs nothing', () => {
+  const requests: string[] = [];
+  const onNoMatch = (req: { path?: string }) => requests.push(String(req.path));
+  beforeAll(() => {
+    nock.disableNetConnect();
+    nock.emitter.on('no match', onNoMatch);
+  });
+  afterAll(() => {
+    nock.emitter.removeListener('no match', onNoMatch);
+    nock.enableNetConnect();
+  });
+  afterEach(() => nock.cleanAll());
+
+  const config = { base_url: 'https://api.unselected.test', client_id: 'cid-1', client_secret: 'sec-1', start_date: '2024-01-01' };
+
+  function capture() {
+    const out = new PassThrough();
+    const chunks: string[] = [];
+    out.on('data', (c: Buffer) => chunks.push(c.toString()));
+    return { out, chunks };
+  }
+
+  it('Singer: writes no message and sends no request', async () => {
+    const dir = tempDir();
+    const { out, chunks } = capture();
+    const logger = memoryLogger();
+    const catalog = writeJson(dir, 'catalog.json', singerCatalog((top) => (top.selected = false)));
+    await singerSync({ config: [writeJson(dir, 'config.json', config)], catalog, out }, logger, new AbortController().signal);
+    expect(chunks).toEqual([]);
+    expect(requests).toEqual([]);
+    expect(logger.lines.join('\n')).toMatch(/not selected in the catalog; nothing to sync/);
+  });
+
+  it('Airbyte: a configured catalog with no streams reads nothing', async () => {
+    const dir = tempDir();
+    const { out, chunks } = capture();
+    const logger = memoryLogger();
+    await read({ config: writeJson(dir, 'config.json', config), catalog: writeJson(dir, 'configured.json', { streams: [] }), out }, logger, new AbortController().signal);
+    expect(chunks).toEqual([]);
+    expect(requests).toEqual([]);
+    expect(logger.lines.join('\n')).toMatch(/selects no stream of this source; nothing to read/);
+  });
+});
+
+describe('Airbyte configured catalog', () => {
+  const stream = airbyteCatalog() as { streams: Array<Record<string, unknown>> };
+  const configured = (entry: Record<string, unknown>) => ({ streams: [{ stream: stream.streams[0], destination_sync_mode: 'append', ...entry }] });
+
+  it('reads an incremental and a full_refresh selection', () => {
+    expect(readConfiguredCatalog(configured({ sync_mode: 'incremental', cursor_field: ['lastModified'] }), 'c')).toEqual({ selected: true, syncMode: 'incremental', properties: undefined });
+    expect(readConfiguredCatalog(configured({ sync_mode: 'full_refresh' }), 'c')).toMatchObject({ selected: true, syncMode: 'full_refresh' });
+  });
+
+  it('narrows the properties to those listed in the configured json_schema, plus the key and cursor', () => {
+    const narrowed = { ...stream.streams[0], json_schema: { type: 'object', properties: { basePrice: {}, currency: {}, notInSchema: {} } } };
+    const read = readConfiguredCatalog({ streams: [{ stream: narrowed, sync_mode: 'incremental' }] }, 'c');
+    expect([...read.properties!].sort()).toEqual(['basePrice', 'currency', 'lastModified', 'uuid']);
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ['an unknown stream', { streams: [{ stream: { name: 'users' }, sync_mode: 'incremental' }] }, /names stream "users", which this source does not have \(it has "bookings"\)/],
+    ['an unsupported sync mode', configured({ sync_mode: 'cdc' }), /sync_mode "cdc" is not supported for "bookings"/],
+    ['a missing sync mode', configured({}), /sync_mode undefined is not supported/],
+    ['a different cursor field', configured({ sync_mode: 'incremental', cursor_field: ['created'] }), /cursor_field \["created"\] is not supported/],
+    ['a stream without a name', { streams: [{ stream: {}, sync_mode: 'incremental' }] }, /streams\[0\] has no stream\.name/],
+    ['no streams array', { catalog: [] }, /must be a JSON object with a "streams" array/],
+  ])('rejects %s with a CatalogError naming the file', (_label, raw, pattern) => {
+    const err = catalogError(() => readConfiguredCatalog(raw, '/y/configured.json'));
+    expect(err.message).toMatch(pattern);
+    expect(err.message).toContain('/y/configured.json');
+    expect(err.code).toBe('ERR_CATALOG');
+  });
+});

@@ -1,0 +1,154 @@
+import { join } from 'node:path';
+import { configFromEnv, loadConfig, resolveConfig } from '../../src/config/load-config.js';
+import { ConfigError } from '../../src/errors.js';
+import { tempDir, writeJson } from '../support/cli.js';
+
+const SECRET = 'Zq9-very-secret-client-value';
+const CLIENT_ID = 'client-ident-4711';
+const MINIMAL = { base_url: 'https://api.example.com/', client_id: CLIENT_ID, client_secret: SECRET, start_date: '2024-01-01' };
+const NOW = Date.UTC(2025, 5, 1);
+
+function configError(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig defaults', () => {
+  it('applies the documented defaults to a minimal config', () => {
+    const path = writeJson(tempDir(), 'config.json', MINIMAL);
+    const c = loadConfig([path], { now: NOW });
+    expect(c).toMatchObject({
+      baseUrl: 'https://api.example.com', // trailing slash removed
+      tokenUrl: 'https://api.example.com/oauth/token',
+      clientId: CLIENT_ID,
+      clientSecret: SECRET,
+      scope: undefined,
+      authMethod: 'body',
+      startDate: Date.UTC(2024, 0, 1),
+      endDate: undefined,
+      bookingTypes: ['FLIGHT', 'HOTEL'],
+      pageSize: 50,
+      firstPage: 0,
+      windowFromParam: 'updatedFrom',
+      windowToParam: 'updatedTo',
+      windowFormat: 'iso8601',
+      lookbackWindowSeconds: 0,
+      maxRetries: 3,
+      backoffFactor: 2,
+      maxRetryWaitSeconds: 60,
+      requestTimeoutSeconds: 30,
+      maxConcurrency: 8,
+      allowInsecureHttp: false,
+    });
+    expect(c.userAgent).toMatch(/^tap-bookings\/\d+\.\d+\.\d+/);
+    expect(Object.isFrozen(c)).toBe(true);
+    expect(Object.isFrozen(c.bookingTypes)).toBe(true);
+  });
+
+  it('keeps an explicit token_url and explicit values, and accepts null window params', () => {
+    const c = resolveConfig(
+      { ...MINIMAL, token_url: 'https://auth.example.com/token', page_size: 10, first_page: 1, window_to_param: null, booking_types: ['CAR'] },
+      'inline',
+      NOW,
+    );
+    expect(c.tokenUrl).toBe('https://auth.example.com/token');
+    expect(c.pageSize).toBe(10);
+    expect(c.firstPage).toBe(1);
+    expect(c.windowToParam).toBeNull();
+    expect(c.bookingTypes).toEqual(['CAR']);
+  });
+});
+
+describe('loadConfig with several --config files', () => {
+  it('lets later files override earlier keys and keeps the others', () => {
+    const dir = tempDir();
+    const first = writeJson(dir, 'base.json', { ...MINIMAL, page_size: 10, max_retries: 7 });
+    const second = writeJson(dir, 'override.json', { page_size: 99, client_secret: 'other-secret-value' });
+    const c = loadConfig([first, second], { now: NOW });
+    expect(c.pageSize).toBe(99);
+    expect(c.clientSecret).toBe('other-secret-value');
+    expect(c.maxRetries).toBe(7);
+    expect(c.baseUrl).toBe('https://api.example.com');
+  });
+
+  it('merges a partial file with TAP_BOOKINGS_* variables via ENV, in order', () => {
+    const path = writeJson(tempDir(), 'partial.json', { base_url: 'https://api.example.com', start_date: '2024-01-01', page_size: 5 });
+    const env = { TAP_BOOKINGS_CLIENT_ID: CLIENT_ID, TAP_BOOKINGS_CLIENT_SECRET: SECRET, TAP_BOOKINGS_PAGE_SIZE: '20', TAP_BOOKINGS_BOOKING_TYPES: 'RAIL, CAR' };
+    const c = loadConfig([path, 'ENV'], { env, now: NOW });
+    expect(c.clientSecret).toBe(SECRET);
+    expect(c.pageSize).toBe(20);
+    expect(c.bookingTypes).toEqual(['RAIL', 'CAR']);
+    expect(configFromEnv({ TAP_BOOKINGS_ALLOW_INSECURE_HTTP: 'yes' })).toEqual({ allow_insecure_http: true });
+  });
+
+  it('refuses an empty list of sources', () => {
+    expect(configError(() => loadConfig([])).message).toMatch(/No config given: pass --config FILE/);
+  });
+});
+
+describe('loadConfig errors', () => {
+  it('lists every missing required key in one ConfigError naming the file', () => {
+    const path = writeJson(tempDir(), 'incomplete.json', { page_size: 10 });
+    const err = configError(() => loadConfig([path], { now: NOW }));
+    expect(err.message).toContain(`Invalid config (${path})`);
+    for (const key of ['base_url', 'client_id', 'client_secret', 'start_date']) expect(err.message).toContain(`${key}: is required`);
+    expect(err.exitCode).toBe(2);
+    expect(err.failureType).toBe('config_error');
+  });
+
+  it('names every file that was merged when the merged result is invalid', () => {
+    const dir = tempDir();
+    const a = writeJson(dir, 'a.json', { base_url: 'https://api.example.com' });
+    const b = writeJson(dir, 'b.json', { page_size: 0 });
+    const err = configError(() => loadConfig([a, b], { now: NOW }));
+    expect(err.message).toContain(`(${a}, ${b})`);
+    expect(err.message).toMatch(/page_size: must be >= 1/);
+  });
+
+  it('names a missing file and a file that is not a JSON object', () => {
+    const dir = tempDir();
+    expect(configError(() => loadConfig([join(dir, 'nope.json')])).message).toBe(`Config file ${join(dir, 'nope.json')} does not exist.`);
+    const arr = writeJson(dir, 'arr.json', [MINIMAL]);
+    expect(configError(() => loadConfig([arr])).message).toBe(`Config file ${arr} must hold a JSON object, not an array.`);
+  });
+
+  it('never puts secret values in the message, whatever else is wrong', () => {
+    const raw = { ...MINIMAL, base_url: `https://${CLIENT_ID}:${SECRET}@api.example.com`, token_url: 'http://auth.example.com/t', page_size: 'ten', extra: SECRET.length };
+    const err = configError(() => resolveConfig(raw, 'inline', NOW));
+    expect(err.message).toMatch(/base_url: must not contain credentials/);
+    expect(err.message).toMatch(/token_url: plain http:\/\/ is refused/);
+    expect(err.message).toMatch(/page_size: must be integer/);
+    expect(err.message).toMatch(/unknown setting "extra"/);
+    expect(err.message).not.toContain(SECRET);
+    expect(err.message).not.toContain(CLIENT_ID);
+  });
+
+  it('does not quote the secret when a config file is not valid JSON', () => {
+    const dir = tempDir();
+    // A secret pasted without quotes: JSON.parse's own message would quote the text around the error.
+    const unquoted = writeJson(dir, 'unquoted.json', `{"base_url": "https://api.example.com", "client_secret": ${SECRET}}`);
+    const err = configError(() => loadConfig([unquoted]));
+    expect(err.message).toContain(`Config file ${unquoted} is not valid JSON`);
+    expect(err.message).not.toContain(SECRET.slice(1, 8));
+    const bare = writeJson(dir, 'bare.json', SECRET);
+    const err2 = configError(() => loadConfig([bare]));
+    expect(err2.message).toContain('is not valid JSON');
+    expect(err2.message).not.toContain(SECRET.slice(1, 8));
+  });
+
+  it('rejects a start_date in the future and an end_date before start_date', () => {
+    const err = configError(() => resolveConfig({ ...MINIMAL, start_date: '2030-01-01', end_date: '2020-01-01' }, 'inline', NOW));
+    expect(err.message).toMatch(/start_date: 2030-01-01 is in the future/);
+    expect(err.message).toMatch(/end_date: is before start_date/);
+  });
+
+  it('allows plain http for loopback hosts and when allow_insecure_http is set', () => {
+    expect(resolveConfig({ ...MINIMAL, base_url: 'http://127.0.0.1:8080' }, 'inline', NOW).baseUrl).toBe('http://127.0.0.1:8080');
+    expect(resolveConfig({ ...MINIMAL, base_url: 'http://api.internal', allow_insecure_http: true }, 'inline', NOW).tokenUrl).toBe('http://api.internal/oauth/token');
+  });
+});

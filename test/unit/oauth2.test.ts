@@ -1,0 +1,183 @@
+import nock from 'nock';
+import { OAuth2ClientCredentials, type OAuth2Options } from '../../src/auth/oauth2.js';
+import { AuthError } from '../../src/errors.js';
+import { Transport } from '../../src/http/transport.js';
+import { memoryLogger } from '../support/quiet-logger.js';
+
+const AUTH = 'https://auth.unit.test';
+const TOKEN_URL = `${AUTH}/oauth/token`;
+const SECRET = 'sup3r-s3cret-value';
+const CLIENT_ID = 'client-id-42';
+
+let transport: Transport;
+
+beforeAll(() => nock.disableNetConnect());
+afterAll(() => nock.enableNetConnect());
+beforeEach(() => {
+  transport = new Transport({ timeoutMs: 5000, userAgent: 'unit-test', maxSockets: 4 });
+});
+afterEach(() => {
+  transport.close();
+  nock.cleanAll();
+});
+
+function client(overrides: Partial<OAuth2Options> = {}, now?: () => number) {
+  const logger = memoryLogger();
+  const options: OAuth2Options = {
+    tokenUrl: TOKEN_URL,
+    clientId: CLIENT_ID,
+    clientSecret: SECRET,
+    method: 'body',
+    retry: { maxRetries: 2, backoffFactor: 0.001, maxRetryWaitSeconds: 1 },
+    ...overrides,
+  };
+  return { auth: new OAuth2ClientCredentials(options, transport, logger, now), logger };
+}
+
+describe('OAuth2ClientCredentials', () => {
+  it('posts grant_type=client_credentials with client_id and client_secret in the form body by default', async () => {
+    let body: Record<string, string> = {};
+    const scope = nock(AUTH, { badheaders: ['authorization'] })
+      .post('/oauth/token', (b: Record<string, string>) => {
+        body = { ...b };
+        return true;
+      })
+      .matchHeader('content-type', /application\/x-www-form-urlencoded/)
+      .reply(200, { access_token: 'tok-1', token_type: 'Bearer', expires_in: 3600 });
+    const { auth } = client();
+    await expect(auth.accessToken()).resolves.toBe('tok-1');
+    expect(scope.isDone()).toBe(true);
+    expect(body).toEqual({ grant_type: 'client_credentials', client_id: CLIENT_ID, client_secret: SECRET });
+  });
+
+  it('with auth_method basic sends an Authorization Basic header and no credentials in the body', async () => {
+    let body: Record<string, string> = {};
+    const expected = `Basic ${Buffer.from(`${CLIENT_ID}:${SECRET}`).toString('base64')}`;
+    const scope = nock(AUTH)
+      .post('/oauth/token', (b: Record<string, string>) => {
+        body = { ...b };
+        return true;
+      })
+      .matchHeader('authorization', expected)
+      .reply(200, { access_token: 'tok-basic', expires_in: 3600 });
+    const { auth } = client({ method: 'basic' });
+    await expect(auth.accessToken()).resolves.toBe('tok-basic');
+    expect(scope.isDone()).toBe(true);
+    expect(body).toEqual({ grant_type: 'client_credentials' });
+  });
+
+  it('sends scope when it is set', async () => {
+    const scope = nock(AUTH)
+      .post('/oauth/token', { grant_type: 'client_credentials', client_id: CLIENT_ID, client_secret: SECRET, scope: 'bookings:read' })
+      .reply(200, { access_token: 'tok-scoped', expires_in: 3600 });
+    const { auth } = client({ scope: 'bookings:read' });
+    await expect(auth.accessToken()).resolves.toBe('tok-scoped');
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('caches the token: a second call makes no request', async () => {
+    nock(AUTH).post('/oauth/token').once().reply(200, { access_token: 'tok-cached', expires_in: 3600 });
+    const { auth } = client();
+    expect(await auth.accessToken()).toBe('tok-cached');
+    // No second interceptor: a second request would fail with a nock "no match" network error.
+    expect(await auth.accessToken()).toBe('tok-cached');
+    expect(auth.tokenRequests).toBe(1);
+  });
+
+  it('shares one token request among concurrent callers', async () => {
+    nock(AUTH).post('/oauth/token').once().delay(20).reply(200, { access_token: 'tok-shared', expires_in: 3600 });
+    const { auth } = client();
+    const tokens = await Promise.all([auth.accessToken(), auth.accessToken(), auth.accessToken()]);
+    expect(tokens).toEqual(['tok-shared', 'tok-shared', 'tok-shared']);
+    expect(auth.tokenRequests).toBe(1);
+  });
+
+  it('refreshes the token before expires_in runs out (at most 60 s early)', async () => {
+    let clock = Date.UTC(2025, 0, 1);
+    nock(AUTH).post('/oauth/token').reply(200, { access_token: 'tok-a', expires_in: 3600 });
+    nock(AUTH).post('/oauth/token').reply(200, { access_token: 'tok-b', expires_in: 3600 });
+    const { auth } = client({}, () => clock);
+    expect(await auth.accessToken()).toBe('tok-a');
+    clock += (3600 - 61) * 1000; // still more than 60 s left: reused
+    expect(await auth.accessToken()).toBe('tok-a');
+    expect(auth.tokenRequests).toBe(1);
+    clock += 2000; // 59 s left, before expiry: refreshed
+    expect(await auth.accessToken()).toBe('tok-b');
+    expect(auth.tokenRequests).toBe(2);
+  });
+
+  it('refreshes a short-lived token at 90% of its life', async () => {
+    let clock = 1_000_000;
+    nock(AUTH).post('/oauth/token').reply(200, { access_token: 'short-1', expires_in: 100 });
+    nock(AUTH).post('/oauth/token').reply(200, { access_token: 'short-2', expires_in: '100' });
+    const { auth } = client({}, () => clock);
+    expect(await auth.accessToken()).toBe('short-1');
+    clock += 89_000;
+    expect(await auth.accessToken()).toBe('short-1');
+    clock += 1_000;
+    expect(await auth.accessToken()).toBe('short-2');
+  });
+
+  it('invalidate() drops the current token so the next call fetches a new one, but ignores a stale token', async () => {
+    nock(AUTH).post('/oauth/token').reply(200, { access_token: 'tok-old', expires_in: 3600 });
+    nock(AUTH).post('/oauth/token').reply(200, { access_token: 'tok-new', expires_in: 3600 });
+    const { auth } = client();
+    expect(await auth.accessToken()).toBe('tok-old');
+    auth.invalidate('tok-old');
+    expect(await auth.accessToken()).toBe('tok-new');
+    auth.invalidate('tok-old'); // a late 401 for the old token must not drop the new one
+    expect(await auth.accessToken()).toBe('tok-new');
+    expect(auth.tokenRequests).toBe(2);
+  });
+
+  it('turns a rejected token request into an AuthError naming the URL and OAuth error code, without the secret', async () => {
+    nock(AUTH).post('/oauth/token').reply(401, { error: 'invalid_client', error_description: 'Client authentication failed' });
+    const { auth } = client();
+    const err = await auth.accessToken().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AuthError);
+    const message = (err as AuthError).message;
+    expect(message).toContain(TOKEN_URL);
+    expect(message).toContain('invalid_client');
+    expect(message).toContain('HTTP 401');
+    expect(message).toMatch(/check client_id and client_secret/);
+    expect(message).not.toContain(SECRET);
+    expect((err as AuthError).failureType).toBe('config_error');
+    expect(auth.tokenRequests).toBe(1);
+  });
+
+  it('does not leak the secret even when the token endpoint echoes it back', async () => {
+    nock(AUTH).post('/oauth/token').reply(400, { error: 'invalid_request', error_description: `bad secret ${SECRET}` });
+    const { auth, logger } = client();
+    const err = (await auth.accessToken().catch((e: unknown) => e)) as AuthError;
+    expect(err).toBeInstanceOf(AuthError);
+    // The message carries the endpoint's description; the redactor is what keeps it out of logs.
+    logger.error(err.message);
+    expect(logger.lines.join('\n')).not.toContain(SECRET);
+    expect(logger.lines.join('\n')).toContain('invalid_request');
+  });
+
+  it('retries a 503 from the token endpoint and then succeeds', async () => {
+    nock(AUTH).post('/oauth/token').reply(503, 'busy');
+    nock(AUTH).post('/oauth/token').reply(200, { access_token: 'tok-after-503', expires_in: 3600 });
+    const { auth } = client();
+    await expect(auth.accessToken()).resolves.toBe('tok-after-503');
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('reports a 200 without access_token as an AuthError after retrying', async () => {
+    nock(AUTH).post('/oauth/token').times(3).reply(200, { token_type: 'Bearer' });
+    const { auth } = client();
+    const err = (await auth.accessToken().catch((e: unknown) => e)) as AuthError;
+    expect(err).toBeInstanceOf(AuthError);
+    expect(err.message).toMatch(/^Could not get an access token: .*failed after 2 retries: the token endpoint answered without an access_token/);
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('registers the client secret and issued tokens with the log redactor', async () => {
+    nock(AUTH).post('/oauth/token').reply(200, { access_token: 'issued-token-123', expires_in: 3600 });
+    const { auth, logger } = client();
+    await auth.accessToken();
+    logger.info(`secret=${SECRET} token=issued-token-123`);
+    expect(logger.lines.at(-1)).toBe('info secret=*** token=***');
+  });
+});
