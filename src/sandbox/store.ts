@@ -175,10 +175,16 @@ export class BookingStore {
   mutate(count: number, bookingType?: SandboxBookingType): Array<Record<string, unknown>> {
     const changed: Array<Record<string, unknown>> = [];
     const types = this.typesFor(bookingType);
+    // Records changed by this call sit at the end of their list: pick among the others, so K changes hit K different
+    // records (until every record of the type has changed once).
+    const moved = new Map<SandboxBookingType, number>();
     for (let k = 0; k < count && types.length > 0; k++) {
-      const list = this.byTime.get(types[k % types.length]!)!;
+      const type = types[k % types.length]!;
+      const list = this.byTime.get(type)!;
       if (list.length === 0) continue;
-      const index = this.random.int(0, list.length - 1);
+      const fresh = list.length - ((moved.get(type) ?? 0) % list.length);
+      moved.set(type, (moved.get(type) ?? 0) + 1);
+      const index = this.random.int(0, fresh - 1);
       const id = list[index]!;
       list.splice(index, 1);
       this.lm[id] = this.now();
