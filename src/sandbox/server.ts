@@ -49,6 +49,9 @@ export interface SandboxOptions {
   faults: FaultPlan;
 }
 
+/** Every access token the sandbox issues starts with this, so tests can search any output for a leaked token. */
+export const TOKEN_PREFIX = 'sbx_at_';
+
 export const DEFAULT_OPTIONS: SandboxOptions = {
   host: '127.0.0.1', port: 0, records: 5000, seed: 42, bookingTypes: { FLIGHT: 0.5, HOTEL: 0.35, CAR: 0.1, RAIL: 0.05 },
   clientId: 'sandbox-client', clientSecret: 'sandbox-secret', tokenTtlSeconds: 3600, maxPageSize: 200, sort: 'asc',
@@ -220,7 +223,7 @@ export class SandboxServer {
       this.count(401);
       return this.json(res, 401, { error: 'invalid_client', error_description: 'Client authentication failed' });
     }
-    const token = randomBytes(24).toString('base64url');
+    const token = `${TOKEN_PREFIX}${randomBytes(24).toString('base64url')}`;
     this.tokens.set(token, { expiresAt: Date.now() + this.options.tokenTtlSeconds * 1000, revoked: false });
     this.counters.tokensIssued++;
     this.json(res, 200, { access_token: token, token_type: 'Bearer', expires_in: this.options.tokenTtlSeconds, scope: body.get('scope') ?? 'bookings:read' });

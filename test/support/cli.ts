@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import split2 from 'split2';
 import { expectAirbyteMessages } from './airbyte-protocol.js';
+import { assertNoSecrets, secretsOf } from './secrets.js';
 
 export const BIN = resolve('bin/tap-bookings.js');
 const AIRBYTE_COMMANDS = new Set(['spec', 'check', 'discover', 'read']);
@@ -30,7 +31,8 @@ export function writeJson(dir: string, name: string, value: unknown): string {
 
 /**
  * Run the built CLI in a child process, reading stdout line by line. In Airbyte mode every line must be an
- * AirbyteMessage that conforms to the protocol's JSON schema, or the run is rejected, whatever the test checks next.
+ * AirbyteMessage that conforms to the protocol's JSON schema, and in every mode no output may hold a secret (the
+ * config's client secret, a sandbox access token), or the run is rejected, whatever the test checks next.
  */
 export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; onMessage?: (m: Record<string, unknown>, kill: (s?: NodeJS.Signals) => void) => void; timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
@@ -59,14 +61,15 @@ export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; onMes
       clearTimeout(timer);
       result.code = code;
       result.signal = signal;
-      if (AIRBYTE_COMMANDS.has(args[0] ?? '')) {
-        try {
+      try {
+        assertNoSecrets(`${result.stdout.join('\n')}\n${result.stderr}`, secretsOf(args), `The output of tap-bookings ${args.join(' ')}`);
+        if (AIRBYTE_COMMANDS.has(args[0] ?? '')) {
           if (result.nonJson.length > 0) throw new Error(`stdout in Airbyte mode holds lines that are not JSON: ${result.nonJson.slice(0, 3).join(' | ')}`);
           expectAirbyteMessages(result.messages);
-        } catch (err) {
-          reject(err);
-          return;
         }
+      } catch (err) {
+        reject(err);
+        return;
       }
       resolvePromise(result);
     });

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import split2 from 'split2';
 import { BIN } from '../../support/cli.js';
+import { assertNoSecrets, secretsOf } from '../../support/secrets.js';
 
 /** An executable of the interop virtual environments (scripts/interop-setup.sh); fails loudly if absent. */
 export function venvTool(venv: string, tool: string): string {
@@ -58,8 +59,15 @@ export function tapIntoTarget(tapArgs: string[], targetConfigPath: string, optio
     const out: PipeResult = { tap: { code: null, signal: null, stderr: '' }, target: { code: null, signal: null, stdout: '', stderr: '' }, records: 0, targetStates: [] };
     let tapDone = false;
     let targetDone = false;
+    let forwarded = '';
     const finish = () => {
       if (!tapDone || !targetDone) return;
+      try {
+        assertNoSecrets(`${forwarded}\n${out.tap.stderr}`, secretsOf(tapArgs), `The output of tap-bookings ${tapArgs.join(' ')}`);
+      } catch (err) {
+        reject(err);
+        return;
+      }
       if (out.target.code !== 0) reject(new Error(`target-postgres exited ${out.target.code ?? out.target.signal}\n${out.target.stderr.slice(-4000)}`));
       else resolvePromise(out);
     };
@@ -72,6 +80,7 @@ export function tapIntoTarget(tapArgs: string[], targetConfigPath: string, optio
         if (line === '') continue;
         if ((JSON.parse(line) as { type?: string }).type === 'RECORD') out.records++;
         target.stdin.write(line + '\n');
+        forwarded += line + '\n';
         if (options.killAfterRecords !== undefined && out.records >= options.killAfterRecords && tap.exitCode === null) tap.kill('SIGKILL');
       }
     }).on('end', () => target.stdin.end());

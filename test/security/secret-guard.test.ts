@@ -1,0 +1,41 @@
+import { describe, expect, test } from '@jest/globals';
+import { startSandbox } from '../../src/sandbox/index.js';
+import { assertNoSecrets, secretsOf } from '../support/secrets.js';
+import { runCli, tempDir, writeJson } from '../support/cli.js';
+
+/**
+ * The guard every CLI run of the suite goes through (test/support/cli.ts, the interop pipe): it must catch a leak,
+ * or the suite's "no secret in any output" would prove nothing.
+ */
+describe('secret guard', () => {
+  test('finds a client secret named by --config, and a sandbox access token', async () => {
+    const config = writeJson(tempDir(), 'c.json', { client_secret: 'hunter2-very-secret' });
+    expect(secretsOf(['--config', config, '--state', 'x.json'])).toEqual(['hunter2-very-secret']);
+    expect(() => assertNoSecrets('error: bad secret hunter2-very-secret', ['hunter2-very-secret'], 'stderr')).toThrow(/client secret/);
+    const sandbox = await startSandbox({ records: 10 });
+    try {
+      const res = await fetch(`${sandbox.url}/oauth/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials', client_id: sandbox.clientId, client_secret: sandbox.clientSecret }) });
+      const { access_token: token } = (await res.json()) as { access_token: string };
+      expect(() => assertNoSecrets(`Authorization: Bearer ${token}`, [], 'stderr')).toThrow(/access token/);
+    } finally {
+      await sandbox.stop();
+    }
+    expect(() => assertNoSecrets('all fine', ['hunter2-very-secret'], 'stderr')).not.toThrow();
+  });
+
+  test('a debug-level sync (every log line, stack traces on) leaks neither the secret nor a token', async () => {
+    const sandbox = await startSandbox({ records: 300, faults: { script: [401, 'ok', 503, 'ok'] } });
+    try {
+      const config = writeJson(tempDir(), 'c.json', sandbox.tapConfig({ backoff_factor: 0 }));
+      const run = await runCli(['--config', config, '--debug'], { env: { LOG_LEVEL: 'debug' } });
+      expect(run.code).toBe(0);
+      expect(run.stderr).toMatch(/DEBUG/);
+      // runCli has already searched stdout and stderr; reaching here means nothing leaked.
+      const failed = await runCli(['--config', writeJson(tempDir(), 'bad.json', sandbox.tapConfig({ client_secret: 'wrong-but-secret-42' })), '--debug'], { env: { LOG_LEVEL: 'debug' } });
+      expect(failed.code).not.toBe(0);
+      expect(failed.stderr).toMatch(/invalid_client/);
+    } finally {
+      await sandbox.stop();
+    }
+  });
+});
