@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { lastStateInput, recordsOf, runCli, tempDir, writeJson } from '../support/cli.js';
+import { CONFIGURED_CATALOG } from '../support/modes.js';
+
+/** Airbyte `check` over real HTTP, and `read` in each sync mode, against the sandbox. */
+describe('Airbyte check and sync modes against the sandbox', () => {
+  let sandbox: Sandbox;
+  let dir: string;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ records: 600, seed: 5, bookingTypes: { FLIGHT: 0.5, HOTEL: 0.5 } });
+    dir = tempDir();
+  });
+  afterAll(() => sandbox.stop());
+  const status = (messages: Array<Record<string, any>>) => messages.find((m) => m.type === 'CONNECTION_STATUS')?.connectionStatus as { status: string; message?: string };
+  const check = (overrides: Record<string, unknown> = {}) => runCli(['check', '--config', writeJson(dir, `check-${Math.random()}.json`, sandbox.tapConfig(overrides))]);
+
+  test('SUCCEEDED with good credentials, after a token and one page', async () => {
+    sandbox.faults.clear();
+    const before = sandbox.stats();
+    const run = await check();
+    expect(run.code).toBe(0);
+    expect(status(run.messages)).toEqual({ status: 'SUCCEEDED' });
+    expect(sandbox.stats().tokenRequests - before.tokenRequests).toBe(1);
+    expect(sandbox.stats().apiRequests - before.apiRequests).toBeGreaterThanOrEqual(1);
+  });
+
+  test('FAILED, exit 0, saying what to fix, for rejected credentials and for a 403', async () => {
+    const rejected = await check({ client_secret: 'not-it-1234' });
+    expect(rejected.code).toBe(0);
+    expect(status(rejected.messages)).toMatchObject({ status: 'FAILED', message: expect.stringMatching(/rejected the client credentials.*invalid_client.*check client_id and client_secret/) });
+
+    sandbox.faults.set({ script: [403] });
+    const forbidden = await check();
+    sandbox.faults.clear();
+    expect(forbidden.code).toBe(0);
+    expect(status(forbidden.messages)).toMatchObject({ status: 'FAILED', message: expect.stringMatching(/HTTP 403/) });
+  });
+
+  test('full_refresh ignores the state and reads everything; incremental with the same state reads only what is new', async () => {
+    const config = writeJson(dir, 'read.json', sandbox.tapConfig());
+    const catalog = (syncMode: string) => writeJson(dir, `catalog-${syncMode}.json`, { streams: [{ ...CONFIGURED_CATALOG.streams[0], sync_mode: syncMode, destination_sync_mode: syncMode === 'full_refresh' ? 'overwrite' : 'append_dedup' }] });
+    const first = await runCli(['read', '--config', config, '--catalog', catalog('incremental')]);
+    expect(first.code).toBe(0);
+    const truth = [...sandbox.store.groundTruth('FLIGHT'), ...sandbox.store.groundTruth('HOTEL')];
+    expect(recordsOf(first.messages)).toHaveLength(truth.length);
+    const state = writeJson(dir, 'state.json', lastStateInput(first.messages));
+
+    const full = await runCli(['read', '--config', config, '--catalog', catalog('full_refresh'), '--state', state]);
+    expect(full.code).toBe(0);
+    expect(new Set(recordsOf(full.messages).map((r) => r.uuid))).toEqual(new Set(truth.map((r) => r.uuid)));
+
+    const incremental = await runCli(['read', '--config', config, '--catalog', catalog('incremental'), '--state', state]);
+    expect(incremental.code).toBe(0);
+    // Only the records sharing each booking type's bookmark (inclusive boundary) come again.
+    expect(recordsOf(incremental.messages).length).toBeLessThan(10);
+  });
+});
