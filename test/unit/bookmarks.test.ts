@@ -5,6 +5,7 @@ import { StateError } from '../../src/errors.js';
 import { readJsonFile } from '../../src/io/read-json-file.js';
 import { advance, parseSingerState, parseStreamState, toStreamState, type Bookmark } from '../../src/state/bookmarks.js';
 import { tempDir, writeJson } from '../support/cli.js';
+import { thrown } from '../support/thrown.js';
 
 const FLIGHT_AT = '2025-03-01T00:00:00.000Z';
 const HOTEL_AT = '2025-02-15T12:30:00.000Z';
@@ -17,15 +18,7 @@ const STREAM_STATE = {
 
 const asObject = (m: ReadonlyMap<BookingType, Bookmark>) => Object.fromEntries(m);
 
-function stateError(fn: () => unknown): StateError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(StateError);
-    return err as StateError;
-  }
-  throw new Error('expected a StateError');
-}
+const stateError = (fn: () => unknown): StateError => thrown(fn, StateError);
 
 describe('parseSingerState', () => {
   it('reads the Singer layout {"bookmarks": {"bookings": {"partitions": [...]}}} as in sample-state.json', () => {

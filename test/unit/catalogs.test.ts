@@ -7,6 +7,7 @@ import { singerSync } from '../../src/commands/singer-sync.js';
 import { CatalogError } from '../../src/errors.js';
 import { tempDir, writeJson } from '../support/cli.js';
 import { memoryLogger } from '../support/quiet-logger.js';
+import { thrown } from '../support/thrown.js';
 
 type Entry = { breadcrumb: string[]; metadata: Record<string, unknown> };
 type SingerCatalog = { streams: Array<Record<string, unknown> & { metadata: Entry[] }> };
@@ -20,15 +21,7 @@ function singerCatalog(edit: (top: Entry['metadata'], byName: (name: string) => 
   return catalog;
 }
 
-function catalogError(fn: () => unknown): CatalogError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(CatalogError);
-    return err as CatalogError;
-  }
-  throw new Error('expected a CatalogError');
-}
+const catalogError = (fn: () => unknown): CatalogError => thrown(fn, CatalogError);
 
 describe('Singer catalog selection', () => {
   it('selects the whole stream, incrementally, from the discovered catalog', () => {

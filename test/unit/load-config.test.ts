@@ -2,21 +2,14 @@ import { join } from 'node:path';
 import { configFromEnv, loadConfig, resolveConfig } from '../../src/config/load-config.js';
 import { ConfigError } from '../../src/errors.js';
 import { tempDir, writeJson } from '../support/cli.js';
+import { thrown } from '../support/thrown.js';
 
 const SECRET = 'Zq9-very-secret-client-value';
 const CLIENT_ID = 'client-ident-4711';
 const MINIMAL = { base_url: 'https://api.example.com/', client_id: CLIENT_ID, client_secret: SECRET, start_date: '2024-01-01' };
 const NOW = Date.UTC(2025, 5, 1);
 
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return err as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
+const configError = (fn: () => unknown): ConfigError => thrown(fn, ConfigError);
 
 describe('loadConfig defaults', () => {
   it('applies the documented defaults to a minimal config', () => {
