@@ -35,7 +35,7 @@ describe('loadConfig defaults', () => {
       backoffFactor: 2,
       maxRetryWaitSeconds: 60,
       requestTimeoutSeconds: 30,
-      maxConcurrency: 8,
+      maxConcurrency: 16,
       allowInsecureHttp: false,
     });
     expect(c.userAgent).toMatch(/^tap-bookings\/\d+\.\d+\.\d+/);
