@@ -10,4 +10,6 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
   testTimeout: 60000,
+  // Two workers on two cores: the end-to-end tests mostly wait on child processes and timers, so they overlap well.
+  maxWorkers: 2,
 };
