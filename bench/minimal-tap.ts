@@ -1,13 +1,14 @@
 /**
  * A reference point for `npm run bench`, not a product: the least a Node tap can do for the same sync, measured
  * exactly like tap-bookings. It reads every page of every booking type in the config over node:http (keep-alive,
- * `max_concurrency` requests in flight, default 8), JSON.parse-s each page, JSON.stringify-s each record into a Singer
+ * `max_concurrency` requests in flight, default the tap's own), JSON.parse-s each page, JSON.stringify-s each record into a Singer
  * RECORD line and writes the lines to stdout with back-pressure. No validation, no retries, no state, no logging.
  *
  *   node bench/dist/minimal-tap.js --config SANDBOX_TAP_CONFIG.json
  */
 import { Agent, request } from 'node:http';
 import { readFileSync } from 'node:fs';
+import { defaultMaxConcurrency } from './lib/tap-defaults.js';
 
 interface TapConfig {
   base_url: string;
@@ -22,7 +23,7 @@ interface TapConfig {
 
 const i = process.argv.indexOf('--config');
 const cfg = JSON.parse(readFileSync(process.argv[i + 1]!, 'utf8')) as TapConfig;
-const concurrency = cfg.max_concurrency ?? 8;
+const concurrency = cfg.max_concurrency ?? defaultMaxConcurrency();
 const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
 const base = new URL(cfg.base_url);
 

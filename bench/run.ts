@@ -21,6 +21,7 @@ import { haveGnuTime, measure, type Measured } from './lib/measure.js';
 import { machineInfo, venvInfo } from './lib/machine.js';
 import { summariseProfile, type ProfileSummary } from './lib/profile.js';
 import { startSandbox, statsDelta, type RunningSandbox } from './lib/sandbox.js';
+import { defaultMaxConcurrency } from './lib/tap-defaults.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = join(ROOT, 'bin', 'tap-bookings.js');
@@ -53,7 +54,7 @@ const OPTS = {
   records: num('records', SMOKE ? 1000 : 20_000),
   latencyMs: num('latency-ms', SMOKE ? 5 : 50),
   pageSize: num('page-size', 50),
-  maxConcurrency: option('max-concurrency') === undefined ? undefined : num('max-concurrency', 8),
+  maxConcurrency: option('max-concurrency') === undefined ? undefined : num('max-concurrency', defaultMaxConcurrency()),
   memoryRecords: (option('memory-records') ?? (SMOKE ? '1000' : '10000,1000000')).split(',').filter(Boolean).map(Number),
   tools: (option('tools') ?? 'tap,dlt,dlt-fs,airbyte,minimal').split(',').map((s) => s.trim()),
   skipMemory: flag('skip-memory'),
@@ -287,7 +288,7 @@ function markdownReport(goals: Goal[], t: { markdown: string }, profile: Profile
     `Peers: ${Object.entries(tools).map(([k, v]) => `${k}: ${v ? JSON.stringify(v) : 'missing'}`).join('; ')}`,
     '',
     `Main scenario: ${int(OPTS.records)} records (${BOOKING_TYPES.join(' + ')}), ${OPTS.latencyMs} ms latency per request, page size ${OPTS.pageSize}, ` +
-      `tap max_concurrency ${OPTS.maxConcurrency ?? 'default (8)'}${OPTS.tapNodeFlags.length ? `, tap run with node ${OPTS.tapNodeFlags.join(' ')}` : ''}. Memory scenario: ${OPTS.memoryRecords.map(int).join(' and ')} records, no latency.`,
+      `tap max_concurrency ${OPTS.maxConcurrency ?? `default (${defaultMaxConcurrency()})`}${OPTS.tapNodeFlags.length ? `, tap run with node ${OPTS.tapNodeFlags.join(' ')}` : ''}. Memory scenario: ${OPTS.memoryRecords.map(int).join(' and ')} records, no latency.`,
     '',
     t.markdown,
     '',
