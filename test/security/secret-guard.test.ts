@@ -2,6 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { startSandbox } from '../../src/sandbox/index.js';
 import { assertNoSecrets, secretsOf } from '../support/secrets.js';
 import { runCli, tempDir, writeJson } from '../support/cli.js';
+import { token } from '../sandbox/helpers.js';
 
 /**
  * The guard every CLI run of the suite goes through (test/support/cli.ts, the interop pipe): it must catch a leak,
@@ -14,9 +15,8 @@ describe('secret guard', () => {
     expect(() => assertNoSecrets('error: bad secret hunter2-very-secret', ['hunter2-very-secret'], 'stderr')).toThrow(/client secret/);
     const sandbox = await startSandbox({ records: 10 });
     try {
-      const res = await fetch(`${sandbox.url}/oauth/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials', client_id: sandbox.clientId, client_secret: sandbox.clientSecret }) });
-      const { access_token: token } = (await res.json()) as { access_token: string };
-      expect(() => assertNoSecrets(`Authorization: Bearer ${token}`, [], 'stderr')).toThrow(/access token/);
+      const accessToken = await token(sandbox);
+      expect(() => assertNoSecrets(`Authorization: Bearer ${accessToken}`, [], 'stderr')).toThrow(/access token/);
     } finally {
       await sandbox.stop();
     }
