@@ -1,19 +1,19 @@
 import type { BookingType } from '../config/options.js';
 import { ProgressReporter } from '../engine/progress.js';
 import { runSync, windowEnd, type SyncEvent } from '../engine/sync.js';
-import type { MessageWriter } from '../io/message-writer.js';
+import type { MessageWriter, Output } from '../io/message-writer.js';
 import type { Bookmark } from '../state/bookmarks.js';
 import { formatDateTime } from '../util/time.js';
 import type { Runtime } from './runtime.js';
 
 /** Turns engine events into protocol lines. One implementation per protocol; none does I/O. */
 export interface ProtocolEncoder {
-  begin(): string[];
-  encode(event: SyncEvent, context: { timeExtracted: string }): string[];
+  begin(): Output[];
+  encode(event: SyncEvent, context: { timeExtracted: string }): Output[];
   /** Lines after a successful sync. */
-  end(): string[];
+  end(): Output[];
   /** Lines after a failed or interrupted sync (everything written before stays valid). */
-  failed(error: unknown): string[];
+  failed(error: unknown): Output[];
 }
 
 export interface DriveOptions {

@@ -12,7 +12,7 @@ import {
   connectionStatusMessage,
   errorTraceMessage,
   logMessage,
-  recordMessage,
+  recordMessages,
   specMessage,
   streamStateMessage,
   streamStatusMessage,
@@ -76,9 +76,8 @@ export function airbyteEncoder(): ProtocolEncoder {
       if (event.type === 'partition-started') started++;
       if (event.type === 'partition-completed') completed++;
       if (event.type === 'records') {
-        const emittedAt = Date.now();
-        const lines = event.records.map((r) => recordMessage(r, emittedAt));
-        recordsSinceState += lines.length;
+        const lines = recordMessages(event.records, event.raw, Date.now());
+        recordsSinceState += event.records.length;
         if (!running) {
           running = true;
           lines.unshift(streamStatusMessage('RUNNING'));

@@ -9,7 +9,7 @@ import { CatalogError, StateError } from '../errors.js';
 import { MessageWriter } from '../io/message-writer.js';
 import { readJsonFile } from '../io/read-json-file.js';
 import type { Logger } from '../logging/logger.js';
-import { recordMessage, schemaMessage, singerStateValue, stateMessage } from '../protocol/singer.js';
+import { recordMessages, schemaMessage, singerStateValue, stateMessage } from '../protocol/singer.js';
 import { parseSingerState, toStreamState, type Bookmarks, type StreamState } from '../state/bookmarks.js';
 
 export interface SingerSyncArgs {
@@ -26,7 +26,7 @@ export function singerEncoder(schema: object, otherStreams: Record<string, unkno
   return {
     begin: () => [schemaMessage(schema)],
     encode(event, { timeExtracted }) {
-      if (event.type === 'records') return event.records.map((r) => recordMessage(r, timeExtracted));
+      if (event.type === 'records') return recordMessages(event.records, event.raw, timeExtracted);
       if (event.type === 'state') {
         last = event.state;
         return [stateMessage(singerStateValue(event.state, otherStreams))];

@@ -19,7 +19,7 @@ export interface PartitionWindow {
 
 export type PartitionEvent =
   /** Records to write, then (once they are written) the bookmark they allow, if any. */
-  | { kind: 'page'; bookingType: BookingType; page: number; records: BookingRecord[]; bookmark: Bookmark | undefined }
+  | { kind: 'page'; bookingType: BookingType; page: number; records: BookingRecord[]; raw: Uint8Array[] | undefined; bookmark: Bookmark | undefined }
   /** The whole window has been read; the bookmark may move to the newest record delivered. */
   | { kind: 'done'; bookingType: BookingType; bookmark: Bookmark | undefined; stats: PartitionStats };
 
@@ -120,6 +120,9 @@ export async function* readPartition(window: PartitionWindow, options: ReaderOpt
       previousFingerprint = fingerprint;
 
       const out: BookingRecord[] = [];
+      // Each kept record's bytes as the API sent them, when writers may copy them (not when properties are dropped).
+      const pageRaw = selected ? undefined : page.rawRecords;
+      const raw: Uint8Array[] | undefined = pageRaw && [];
       for (let i = 0; i < page.records.length; i++) {
         const { record, lastModifiedMs } = checker.check(page.records[i], { bookingType, page: expected, index: i });
         if (lastModifiedMs < previousLm && stats.sorted && config.recordOrder === 'auto') {
@@ -133,9 +136,10 @@ export async function* readPartition(window: PartitionWindow, options: ReaderOpt
         }
         if (!newest || lastModifiedMs > newest.ms) newest = { value: record.lastModified, ms: lastModifiedMs };
         out.push(selected ? pick(record, selected) : record);
+        if (raw) raw.push(pageRaw![i]!);
       }
       stats.records += out.length;
-      yield { kind: 'page', bookingType, page: expected, records: out, bookmark: stats.sorted ? newest : undefined };
+      yield { kind: 'page', bookingType, page: expected, records: out, raw, bookmark: stats.sorted ? newest : undefined };
       expected++;
 
       if (page.records.length === 0) break;

@@ -10,7 +10,8 @@ import type { BookingRecord, RecordChecker } from './record-check.js';
 /** What the engine tells a protocol writer. It knows nothing of Singer or Airbyte. */
 export type SyncEvent =
   | { type: 'partition-started'; bookingType: BookingType; from: number; to: number }
-  | { type: 'records'; bookingType: BookingType; records: BookingRecord[] }
+  /** `raw`, when present, holds each record's JSON exactly as received (UTF-8, one line), for writers to copy. */
+  | { type: 'records'; bookingType: BookingType; records: BookingRecord[]; raw?: Uint8Array[] | undefined }
   /** Safe to persist: every record it vouches for was yielded (and so written) before it. */
   | { type: 'state'; state: StreamState }
   | { type: 'partition-completed'; bookingType: BookingType; stats: PartitionStats };
@@ -90,7 +91,7 @@ export async function* runSync(options: SyncOptions): AsyncGenerator<SyncEvent> 
       if (event.kind === 'started') {
         yield { type: 'partition-started', bookingType: event.bookingType, from: event.from, to: event.to };
       } else if (event.kind === 'page') {
-        if (event.records.length > 0) yield { type: 'records', bookingType: event.bookingType, records: event.records };
+        if (event.records.length > 0) yield { type: 'records', bookingType: event.bookingType, records: event.records, raw: event.raw };
         if (event.bookmark && advance(bookmarks, event.bookingType, event.bookmark)) yield state();
       } else {
         if (event.bookmark && advance(bookmarks, event.bookingType, event.bookmark)) yield state();

@@ -3,6 +3,7 @@ import type { Logger } from '../logging/logger.js';
 import type { OAuth2ClientCredentials } from '../auth/oauth2.js';
 import { formatIsoSeconds } from '../util/time.js';
 import type { AdaptiveLimiter } from './adaptive-limiter.js';
+import { locateRecordSpans } from './record-spans.js';
 import { requestWithRetries, UnusableBody, type RetryStats } from './request-with-retries.js';
 import { bodySnippet, describeUrl, type Exchange, type Transport } from './transport.js';
 
@@ -16,6 +17,8 @@ export interface Page {
   totalElements: number | undefined;
   /** The page size the API says it used, when it says (it may serve fewer records per page than asked for). */
   pageSize?: number | undefined;
+  /** Each record's bytes as received, when they can be copied verbatim (see record-spans.ts); aligned with records. */
+  rawRecords?: Uint8Array[] | undefined;
 }
 
 export interface PageRequest {
@@ -74,7 +77,7 @@ export class BookingsApi {
             this.transport.send({ method: 'GET', url, searchParams, headers: { authorization: `Bearer ${token}` }, signal: req.signal }),
           );
         },
-        parse: (body) => parsePage(body, req.page),
+        parse: (body, exchange) => parsePage(body, req.page, exchange.raw),
         refreshToken: () => this.auth.invalidate(token),
         observe: (exchange: Exchange) =>
           this.observe?.({ endpoint: BOOKINGS_PATH, status: exchange.kind === 'response' ? exchange.status : exchange.code, durationMs: exchange.durationMs }),
@@ -95,8 +98,11 @@ export function formatWindowValue(ms: number, format: TapConfig['windowFormat'])
   return formatIsoSeconds(ms);
 }
 
-/** Check the body's shape; anything unusable is retried and then reported with the start of the body. */
-export function parsePage(body: string, page: number): Page | UnusableBody {
+/**
+ * Check the body's shape; anything unusable is retried and then reported with the start of the body. Given the raw
+ * bytes, also locate each record in them, so writers can copy records instead of serialising them again.
+ */
+export function parsePage(body: string, page: number, raw?: Uint8Array): Page | UnusableBody {
   const trimmed = body.trimStart();
   if (trimmed.startsWith('<')) return new UnusableBody(`the API answered with an HTML page instead of JSON: ${bodySnippet(body, 120)}`);
   let parsed: unknown;
@@ -112,7 +118,16 @@ export function parsePage(body: string, page: number): Page | UnusableBody {
   if (!Array.isArray(data)) return new UnusableBody(`"data" in the response is not an array: ${bodySnippet(body)}`);
   const meta = (typeof obj.page === 'object' && obj.page !== null ? obj.page : obj) as Record<string, unknown>;
   const pageSize = nonNegativeInt(meta.pageSize ?? meta.size);
-  return { page, records: data, totalPages: nonNegativeInt(meta.totalPages), totalElements: nonNegativeInt(meta.totalElements), pageSize: pageSize || undefined };
+  return { page, records: data, totalPages: nonNegativeInt(meta.totalPages), totalElements: nonNegativeInt(meta.totalElements), pageSize: pageSize || undefined, rawRecords: raw && rawRecordsOf(raw, data.length) };
+}
+
+function rawRecordsOf(raw: Uint8Array, count: number): Uint8Array[] | undefined {
+  if (count === 0) return undefined;
+  const spans = locateRecordSpans(raw);
+  if (spans === undefined || spans.length !== count * 2) return undefined;
+  const out = new Array<Uint8Array>(count);
+  for (let k = 0; k < count; k++) out[k] = raw.subarray(spans[2 * k]!, spans[2 * k + 1]!);
+  return out;
 }
 
 function nonNegativeInt(v: unknown): number | undefined {

@@ -4,7 +4,7 @@ import got, { type Got } from 'got';
 
 /** What one HTTP exchange produced: a response, or the network error that prevented one. */
 export type Exchange =
-  | { kind: 'response'; status: number; headers: Record<string, string | string[] | undefined>; body: string; durationMs: number }
+  | { kind: 'response'; status: number; headers: Record<string, string | string[] | undefined>; body: string; raw?: Buffer; durationMs: number }
   | { kind: 'network-error'; code: string; message: string; durationMs: number };
 
 export interface TransportOptions {
@@ -44,7 +44,6 @@ export class Transport {
       decompress: true,
       timeout: { request: options.timeoutMs },
       headers: { 'user-agent': options.userAgent, accept: 'application/json' },
-      responseType: 'text',
       https: { rejectUnauthorized: true },
     });
   }
@@ -58,8 +57,11 @@ export class Transport {
         headers: request.headers,
         form: request.form,
         signal: request.signal,
+        // The bytes are kept next to the decoded text: records are copied from them verbatim (see record-spans.ts).
+        responseType: 'buffer',
       });
-      return { kind: 'response', status: response.statusCode, headers: response.headers, body: response.body, durationMs: performance.now() - started };
+      const raw = response.body;
+      return { kind: 'response', status: response.statusCode, headers: response.headers, body: raw.toString('utf8'), raw, durationMs: performance.now() - started };
     } catch (err) {
       if (request.signal?.aborted) throw err;
       const e = err as { code?: string; message?: string; name?: string };

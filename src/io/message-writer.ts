@@ -1,13 +1,15 @@
 import type { Writable } from 'node:stream';
 import { OutputClosedError } from '../errors.js';
 
+/** What encoders hand the writer: a message as a string (one line, no newline), or bytes of complete lines, each ending in a newline. */
+export type Output = string | Uint8Array;
+
 /**
  * The one module that writes to stdout. Lines are written in order, a batch at a time; when the stream's buffer is
  * full the writer waits for 'drain' (back-pressure), and a reader that went away (EPIPE) becomes OutputClosedError.
  */
 export class MessageWriter {
   private closedError: OutputClosedError | undefined;
-  linesWritten = 0;
 
   constructor(private readonly stream: Writable = process.stdout) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
@@ -22,13 +24,23 @@ export class MessageWriter {
     return this.closedError !== undefined || this.stream.destroyed;
   }
 
-  /** Write complete lines (each one JSON message, without the newline). */
-  async write(lines: readonly string[]): Promise<void> {
-    if (lines.length === 0) return;
+  /** Write messages in order: strings are single lines without their newline, byte blocks are whole lines. */
+  async write(items: readonly Output[]): Promise<void> {
+    if (items.length === 0) return;
     if (this.closedError) throw this.closedError;
     if (this.stream.destroyed) throw new OutputClosedError('stdout is closed; stopping.');
-    this.linesWritten += lines.length;
-    const ok = this.stream.write(lines.join('\n') + '\n');
+    let ok = true;
+    let lines: string[] = [];
+    for (const item of items) {
+      if (typeof item === 'string') {
+        lines.push(item);
+        continue;
+      }
+      if (lines.length > 0) ok = this.stream.write(`${lines.join('\n')}\n`);
+      lines = [];
+      ok = this.stream.write(item);
+    }
+    if (lines.length > 0) ok = this.stream.write(`${lines.join('\n')}\n`);
     if (!ok) await this.drained();
     if (this.closedError) throw this.closedError;
   }

@@ -4,7 +4,7 @@ import { BOOKING_TYPES, type SandboxBookingType } from './generate.js';
 import type { FaultPlan } from './faults.js';
 import { startSandbox } from './index.js';
 
-const QUIRKS = ['ignore-window', 'ignore-page', 'omit-totals'];
+const QUIRKS = ['ignore-window', 'ignore-page', 'omit-totals', 'pretty-json'];
 
 /** The fault plan given on the command line, or what is wrong with it. */
 function parseFaultPlan(text: string | undefined): FaultPlan | string {
@@ -42,7 +42,7 @@ export function registerSandbox<T>(cli: Argv<T>): void {
         .option('booking-types', { type: 'string', description: 'Comma-separated types to generate, e.g. FLIGHT,HOTEL (default: all four, mostly FLIGHT and HOTEL)' })
         .option('first-page', { type: 'number', default: 0 })
         .option('to-inclusive', { type: 'boolean', default: false, description: 'Treat updatedTo as inclusive (default: exclusive)' })
-        .option('quirks', { type: 'string', description: 'Comma-separated API quirks: ignore-window, ignore-page, omit-totals' })
+        .option('quirks', { type: 'string', description: 'Comma-separated API quirks: ignore-window, ignore-page, omit-totals, pretty-json' })
         .option('faults', { type: 'string', description: 'Initial fault plan as JSON, e.g. \'{"rate":{"429":0.05},"latencyMs":20}\' (see src/sandbox/README.md)' })
         .option('config-out', { type: 'string', description: 'Also write the tap config to this file' }),
     async (args) => {
@@ -57,7 +57,7 @@ export function registerSandbox<T>(cli: Argv<T>): void {
       const sandbox = await startSandbox({
         port: args.port, host: args.host, records: args.records, seed: args.seed, sort: args.sort, maxPageSize: args['max-page-size'],
         tokenTtlSeconds: args['token-ttl'], firstPage: args['first-page'], toInclusive: args['to-inclusive'],
-        ignoreWindow: quirks.has('ignore-window'), ignorePage: quirks.has('ignore-page'), omitTotals: quirks.has('omit-totals'),
+        ignoreWindow: quirks.has('ignore-window'), ignorePage: quirks.has('ignore-page'), omitTotals: quirks.has('omit-totals'), prettyJson: quirks.has('pretty-json'),
         faults: { ...faults, latencyMs: faults.latencyMs ?? args['latency-ms'] },
         ...(types ? { bookingTypes: Object.fromEntries(types.map((t) => [t, 1])) } : {}),
       });

@@ -11,7 +11,8 @@ const AIRPORTS = [
   { airportCode: 'ORD', city: 'Chicago', state: 'IL', country: 'US' }, { airportCode: 'AMS', city: 'Amsterdam', state: null, country: 'NL' },
 ];
 const AIRLINES = [['UA', 'United Airlines', 'Star Alliance'], ['BA', 'British Airways', 'oneworld'], ['AF', 'Air France', 'SkyTeam'], ['LH', 'Lufthansa', 'Star Alliance'], ['DL', 'Delta Air Lines', 'SkyTeam']] as const;
-const HOTELS = [['Grand Central Hotel', 'Hilton'], ['Harbour View', 'Marriott'], ['City Lodge', 'Accor'], ['Park Suites', 'Hyatt'], ['Riverside Inn', 'IHG']] as const;
+// Some names are not ASCII, as in real travel data, so every path carries multi-byte UTF-8 (Latin-1 and beyond).
+const HOTELS = [['Grand Central Hotel', 'Hilton'], ['Harbour View', 'Marriott'], ['Hôtel Lumière', 'Accor'], ['Park Suites', 'Hyatt'], ['東京ベイホテル', 'IHG']] as const;
 const CURRENCIES = [['USD', 1], ['EUR', 0.92], ['GBP', 0.79], ['CAD', 1.36], ['JPY', 151.2]] as const;
 const FIRST = ['Ada', 'Grace', 'Alan', 'Linus', 'Margaret', 'Ken', 'Barbara', 'Edsger', 'Frances', 'John'];
 const LAST = ['Lovelace', 'Hopper', 'Turing', 'Torvalds', 'Hamilton', 'Thompson', 'Liskov', 'Dijkstra', 'Allen', 'Backus'];

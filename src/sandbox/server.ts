@@ -40,6 +40,8 @@ export interface SandboxOptions {
   ignorePage: boolean;
   /** Quirk: no `page` object in the body. @default false */
   omitTotals: boolean;
+  /** Quirk: JSON bodies pretty-printed over several lines. @default false */
+  prettyJson: boolean;
   /** Generated lastModified values lie in [dataFrom, dataTo). @default 2024-01-01 .. 2025-07-01 */
   dataFrom: string;
   dataTo: string;
@@ -55,7 +57,7 @@ export const TOKEN_PREFIX = 'sbx_at_';
 export const DEFAULT_OPTIONS: SandboxOptions = {
   host: '127.0.0.1', port: 0, records: 5000, seed: 42, bookingTypes: { FLIGHT: 0.5, HOTEL: 0.35, CAR: 0.1, RAIL: 0.05 },
   clientId: 'sandbox-client', clientSecret: 'sandbox-secret', tokenTtlSeconds: 3600, maxPageSize: 200, sort: 'asc',
-  fromParam: 'updatedFrom', toParam: 'updatedTo', toInclusive: false, firstPage: 0, ignoreWindow: false, ignorePage: false, omitTotals: false,
+  fromParam: 'updatedFrom', toParam: 'updatedTo', toInclusive: false, firstPage: 0, ignoreWindow: false, ignorePage: false, omitTotals: false, prettyJson: false,
   dataFrom: '2024-01-01T00:00:00.000Z', dataTo: '2025-07-01T00:00:00.000Z', tieRate: 0.03, faults: {},
 };
 
@@ -153,7 +155,7 @@ export class SandboxServer {
   }
 
   private json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-    const text = JSON.stringify(body);
+    const text = this.options.prettyJson ? JSON.stringify(body, null, 2) : JSON.stringify(body);
     res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
     res.end(text);
   }

@@ -40,6 +40,18 @@ describe.each(MODES)('$name mode end to end', (mode) => {
     expect(recordsOf(run.messages)).toHaveLength(expected.size);
   });
 
+  it('delivers exactly the ground truth when the API pretty-prints its JSON, every message still on one line', async () => {
+    // Records spread over lines cannot be copied as received; they are serialised again instead.
+    await sandbox.stop();
+    sandbox = await startSandbox({ records: 600, seed: 7, prettyJson: true });
+    const run = checkProtocol(await runCli(mode.args(dir, config({ page_size: 40 }))));
+    expect(run.code).toBe(0);
+    const got = mergeByUuid(recordsOf(run.messages));
+    const expected = truth();
+    expect(got.size).toBe(expected.size);
+    for (const [uuid, record] of expected) expect(got.get(uuid)).toEqual(record);
+  });
+
   it('reads only what changed since the state on a second run', async () => {
     const first = checkProtocol(await runCli(mode.args(dir, config())));
     expect(first.code).toBe(0);

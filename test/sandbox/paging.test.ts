@@ -160,6 +160,15 @@ describe('quirks', () => {
     expect(await allPages(sandbox, bearer, { bookingType: 'HOTEL' }, 25)).toEqual(truth);
   });
 
+  it('prettyJson: bodies span several lines and hold the same data', async () => {
+    sandbox = await start({ prettyJson: true });
+    const bearer = await token(sandbox);
+    const res = await bookings(sandbox, bearer, { bookingType: 'FLIGHT', page: 0, size: 5 });
+    const text = await res.text();
+    expect(text.split('\n').length).toBeGreaterThan(50);
+    expect(JSON.parse(text).data).toEqual(sandbox.store.groundTruth('FLIGHT').slice(0, 5));
+  });
+
   it('without quirks, the same requests do honour window and page', async () => {
     sandbox = await start();
     const bearer = await token(sandbox);

@@ -4,7 +4,7 @@ import { resolveConfig } from '../../src/config/load-config.js';
 import type { TapConfig } from '../../src/config/options.js';
 import { ApiDataError, HttpError } from '../../src/errors.js';
 import { AdaptiveLimiter } from '../../src/http/adaptive-limiter.js';
-import { BookingsApi, parsePage, type PageRequest } from '../../src/http/bookings-api.js';
+import { BookingsApi, parsePage, type Page, type PageRequest } from '../../src/http/bookings-api.js';
 import { UnusableBody } from '../../src/http/request-with-retries.js';
 import { Transport } from '../../src/http/transport.js';
 import { memoryLogger } from '../support/quiet-logger.js';
@@ -54,9 +54,11 @@ describe('BookingsApi query', () => {
     tokenEndpoint();
     const scope = nock(BASE).get('/v1/bookings').query(ISO_QUERY).matchHeader('authorization', 'Bearer tok-1').reply(200, PAGE_BODY);
     const { api } = makeApi();
-    const page = await api.fetchPage(REQ);
+    const { rawRecords, ...page } = await api.fetchPage(REQ);
     expect(scope.isDone()).toBe(true);
     expect(page).toEqual({ page: 2, records: [{ uuid: 'a' }, { uuid: 'b' }], totalPages: 4, totalElements: 77, pageSize: 25 });
+    // The records' bytes as received, for the writers to copy.
+    expect(rawRecords?.map((b) => Buffer.from(b).toString())).toEqual(['{"uuid":"a"}', '{"uuid":"b"}']);
   });
 
   it('sends epoch seconds when window_format is epoch_seconds', () => {
@@ -184,6 +186,20 @@ describe('parsePage', () => {
     expect(parsePage('{"data": null, "totalPages": "3", "totalElements": 0, "size": 10}', 5)).toEqual({
       page: 5, records: [], totalPages: 3, totalElements: 0, pageSize: 10,
     });
+  });
+
+  it('given the raw bytes, returns each record\'s bytes aligned with the parsed records', () => {
+    const text = '{"page":{"totalPages":1},"data":[{"uuid":"a","name":"Zoë"}, {"uuid":"b","n":1.50}]}';
+    const page = parsePage(text, 0, Buffer.from(text)) as Page;
+    expect(page.records).toEqual([{ uuid: 'a', name: 'Zoë' }, { uuid: 'b', n: 1.5 }]);
+    expect(page.rawRecords?.map((b) => Buffer.from(b).toString())).toEqual(['{"uuid":"a","name":"Zoë"}', '{"uuid":"b","n":1.50}']);
+  });
+
+  it('leaves the raw records out when the records cannot be copied, so they are serialised instead', () => {
+    const pretty = JSON.stringify({ data: [{ uuid: 'a' }] }, null, 2);
+    expect((parsePage(pretty, 0, Buffer.from(pretty)) as Page).rawRecords).toBeUndefined();
+    expect((parsePage('{"data":[{"uuid":"a"}]}', 0) as Page).rawRecords).toBeUndefined();
+    expect((parsePage('{"data":[]}', 0, Buffer.from('{"data":[]}')) as Page).rawRecords).toBeUndefined();
   });
 
   it('leaves totals undefined when the API does not report them or reports nonsense', () => {

@@ -1,0 +1,104 @@
+import { locateRecordSpans } from '../../src/http/record-spans.js';
+
+/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed from its seed. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// Strings that trip naive scanners: quotes, backslashes before quotes, brackets and braces, line breaks (escaped in
+// JSON), multi-byte UTF-8 up to astral characters, a lone surrogate, the word "data" itself.
+const NASTY = ['', 'plain', '"', '\\', '\\"', '"\\', '{', '}', '[', ']', ',', ':', '{"data":[1]}', '\n', '\r\n', '\t', 'Zoë Müller', 'São Paulo', 'Łukasz', '東京', '🛫✈️', '\ud800', '\u2028', 'data', '\u0000'];
+
+function value(r: () => number, depth: number): unknown {
+  const k = Math.floor(r() * (depth > 3 ? 5 : 7));
+  switch (k) {
+    case 0: return NASTY[Math.floor(r() * NASTY.length)]! + (r() < 0.3 ? NASTY[Math.floor(r() * NASTY.length)]! : '');
+    case 1: return Math.round((r() - 0.5) * 1e6) / 100;
+    case 2: return r() < 0.5;
+    case 3: return null;
+    case 4: return Math.floor(r() * 1e9);
+    case 5: return Array.from({ length: Math.floor(r() * 4) }, () => value(r, depth + 1));
+    default: return object(r, depth + 1);
+  }
+}
+
+function object(r: () => number, depth: number): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  const n = Math.floor(r() * 6);
+  for (let i = 0; i < n; i++) o[r() < 0.2 ? NASTY[Math.floor(r() * NASTY.length)]! : `k${i}`] = value(r, depth);
+  return o;
+}
+
+/** JSON text with random spaces and tabs between tokens (never line breaks), like a compact or loosely formatted API. */
+function looseJson(v: unknown, r: () => number): string {
+  const ws = () => (r() < 0.15 ? [' ', '\t', '  '][Math.floor(r() * 3)]! : '');
+  if (Array.isArray(v)) return `[${ws()}${v.map((x) => `${ws()}${looseJson(x, r)}${ws()}`).join(',')}${ws()}]`;
+  if (v !== null && typeof v === 'object') {
+    return `{${ws()}${Object.entries(v).map(([k, x]) => `${ws()}${JSON.stringify(k)}${ws()}:${ws()}${looseJson(x, r)}${ws()}`).join(',')}${ws()}}`;
+  }
+  return JSON.stringify(v);
+}
+
+function slices(text: string): unknown[] | undefined {
+  const bytes = Buffer.from(text, 'utf8');
+  const spans = locateRecordSpans(bytes);
+  if (!spans) return undefined;
+  const out: unknown[] = [];
+  for (let k = 0; k < spans.length; k += 2) out.push(JSON.parse(bytes.subarray(spans[k], spans[k + 1]).toString('utf8')));
+  return out;
+}
+
+describe('locateRecordSpans', () => {
+  it('finds every record of 500 random pages, each slice parsing to the record JSON.parse sees', () => {
+    for (let seed = 1; seed <= 500; seed++) {
+      const r = rng(seed);
+      const records = Array.from({ length: Math.floor(r() * 8) }, () => object(r, 0));
+      const page: Record<string, unknown> = {};
+      // "data" among other keys, before or after them, some of which hold "data" keys of their own.
+      if (r() < 0.5) page.page = { totalPages: 3, data: [{ nested: true }] };
+      if (r() < 0.3) page.meta = value(r, 2);
+      page.data = records;
+      if (r() < 0.5) page.links = { next: '"data":[', data: null };
+      const text = looseJson(page, r);
+      const found = slices(text);
+      expect({ seed, found }).toEqual({ seed, found: JSON.parse(text).data });
+    }
+  });
+
+  it('returns the exact bytes of each record, spaces inside it included', () => {
+    const text = '{ "data" : [ {"uuid":"a", "n": [1, 2]} , {"uuid":"b"}\t], "page":{"totalPages":1} }';
+    const bytes = Buffer.from(text);
+    const spans = locateRecordSpans(bytes)!;
+    expect(spans.length).toBe(4);
+    expect(bytes.subarray(spans[0], spans[1]).toString()).toBe('{"uuid":"a", "n": [1, 2]}');
+    expect(bytes.subarray(spans[2], spans[3]).toString()).toBe('{"uuid":"b"}');
+  });
+
+  it('allows line breaks outside the records (a pretty-printed page object) but not inside one', () => {
+    expect(slices('{\n  "page": {\n    "totalPages": 1\n  },\n  "data": [{"uuid":"a"},\n{"uuid":"b"}]\n}\n')).toEqual([{ uuid: 'a' }, { uuid: 'b' }]);
+    expect(slices(JSON.stringify({ data: [{ uuid: 'a', x: { y: 1 } }] }, null, 2))).toBeUndefined();
+    expect(slices('{"data":[{"uuid":"a",\r"x":1}]}')).toBeUndefined();
+  });
+
+  it('gives up on bodies whose records cannot be copied verbatim', () => {
+    expect(locateRecordSpans(Buffer.from([0x7b, 0x22, 0x64, 0x61, 0x74, 0x61, 0x22, 0x3a, 0x5b, 0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d, 0x5d, 0x7d]))).toBeUndefined(); // {"data":[{"a":"\xff"}]}: not UTF-8
+    expect(slices('{"data":[{"uuid":"a"}],"data":[{"uuid":"b"}]}')).toBeUndefined(); // JSON.parse keeps the last
+    expect(slices('{"d\\u0061ta":[{"uuid":"a"}]}')).toBeUndefined(); // the key spelled with an escape
+    expect(slices('{"data":[{"uuid":"a"},"b"]}')).toBeUndefined(); // an element that is not an object
+    expect(slices('{"data":null}')).toBeUndefined();
+    expect(slices('{"data":{"uuid":"a"}}')).toBeUndefined();
+    expect(slices('[{"uuid":"a"}]')).toBeUndefined();
+    expect(slices('{"items":[{"uuid":"a"}]}')).toBeUndefined();
+  });
+
+  it('finds an empty data array', () => {
+    expect(locateRecordSpans(Buffer.from('{"data":[ ],"page":{"totalPages":0}}'))).toEqual([]);
+  });
+});
