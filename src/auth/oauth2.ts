@@ -72,7 +72,7 @@ export class OAuth2ClientCredentials {
     const body = await requestWithRetries<{ access_token: string; expires_in?: unknown }>({
       describe,
       send: () => this.transport.send({ method: 'POST', url: tokenUrl, form, headers, signal }),
-      parse: (text) => {
+      parse: ({ body: text }) => {
         const parsed = parseJsonObject(text);
         if (!parsed || typeof parsed.access_token !== 'string' || parsed.access_token === '') {
           return new UnusableBody(`the token endpoint answered without an access_token: ${bodySnippet(text)}`);

@@ -75,10 +75,23 @@ export async function* readPartition(window: PartitionWindow, options: ReaderOpt
   // size silently). Rewinds and the short-page stop must count in the API's pages, or a rewind falls short.
   let size = config.pageSize;
 
+  // A page that arrives before its turn waits as bytes and is parsed when the reader gets to it (see
+  // RetryingRequest.turn): parsed records held back for ordering would fill the heap and slow every collection.
+  const turns = new Map<number, () => void>();
   const request = (page: number): void => {
-    const promise = source.fetchPage({ bookingType, page, from, to, signal });
+    let open!: () => void;
+    const turn = new Promise<void>((resolve) => (open = resolve));
+    turns.set(page, open);
+    const promise = source.fetchPage({ bookingType, page, from, to, signal, turn });
     promise.catch(() => undefined); // an abandoned prefetch must not become an unhandled rejection
     inflight.set(page, promise);
+  };
+  const take = (page: number): Promise<Page> => {
+    turns.get(page)?.();
+    turns.delete(page);
+    const promise = inflight.get(page)!;
+    inflight.delete(page);
+    return promise;
   };
 
   try {
@@ -87,8 +100,7 @@ export async function* readPartition(window: PartitionWindow, options: ReaderOpt
       const last = lastPage ?? expected;
       while (inflight.size < config.maxConcurrency && nextToRequest <= last) request(nextToRequest++);
       if (!inflight.has(expected)) request(expected);
-      const page = await inflight.get(expected)!;
-      inflight.delete(expected);
+      const page = await take(expected);
       stats.pages++;
       if (page.pageSize !== undefined && page.pageSize < size) size = page.pageSize;
 
@@ -99,6 +111,7 @@ export async function* readPartition(window: PartitionWindow, options: ReaderOpt
         logger.info(`${bookingType}: ${shrunk} record(s) left the window while it was read (page ${expected} reports ${page.totalElements} of ${previousTotal}); reading again from page ${restart}.`);
         stats.rewinds++;
         inflight.clear();
+        turns.clear();
         expected = nextToRequest = restart;
         previousTotal = page.totalElements;
         previousFingerprint = undefined;
@@ -147,6 +160,7 @@ export async function* readPartition(window: PartitionWindow, options: ReaderOpt
     }
   } finally {
     inflight.clear();
+    turns.clear();
   }
   yield { kind: 'done', bookingType, bookmark: newest, stats };
 }

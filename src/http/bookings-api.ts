@@ -28,6 +28,8 @@ export interface PageRequest {
   from: number;
   to: number;
   signal?: AbortSignal;
+  /** Resolves when the caller is ready to read this page: the body is parsed then (see RetryingRequest.turn). */
+  turn?: Promise<void> | undefined;
 }
 
 export interface RequestObserver {
@@ -77,7 +79,8 @@ export class BookingsApi {
             this.transport.send({ method: 'GET', url, searchParams, headers: { authorization: `Bearer ${token}` }, signal: req.signal }),
           );
         },
-        parse: (body, exchange) => parsePage(body, req.page, exchange.raw),
+        parse: (exchange) => parsePage(exchange.raw ?? exchange.body, req.page),
+        turn: req.turn,
         refreshToken: () => this.auth.invalidate(token),
         observe: (exchange: Exchange) =>
           this.observe?.({ endpoint: BOOKINGS_PATH, status: exchange.kind === 'response' ? exchange.status : exchange.code, durationMs: exchange.durationMs }),
@@ -99,10 +102,17 @@ export function formatWindowValue(ms: number, format: TapConfig['windowFormat'])
 }
 
 /**
- * Check the body's shape; anything unusable is retried and then reported with the start of the body. Given the raw
- * bytes, also locate each record in them, so writers can copy records instead of serialising them again.
+ * Check the body's shape; anything unusable is retried and then reported with the start of the body. From bytes, the
+ * page is parsed record by record where record-spans.ts can locate them: no text of the whole page is made (at
+ * 100-300 KB it would be allocated straight into the old generation and linger until a full collection), and each
+ * record's bytes are kept for the writers to copy. Anything else is parsed as one text, as the error messages need.
  */
-export function parsePage(body: string, page: number, raw?: Uint8Array): Page | UnusableBody {
+export function parsePage(body: string | Buffer, page: number): Page | UnusableBody {
+  if (typeof body !== 'string') {
+    const byRecord = parseByRecord(body, page);
+    if (byRecord) return byRecord;
+    body = body.toString('utf8');
+  }
   const trimmed = body.trimStart();
   if (trimmed.startsWith('<')) return new UnusableBody(`the API answered with an HTML page instead of JSON: ${bodySnippet(body, 120)}`);
   let parsed: unknown;
@@ -116,18 +126,40 @@ export function parsePage(body: string, page: number, raw?: Uint8Array): Page | 
   if (!('data' in obj)) return new UnusableBody(`the response has no "data" key: ${bodySnippet(body)}`);
   const data = obj.data ?? [];
   if (!Array.isArray(data)) return new UnusableBody(`"data" in the response is not an array: ${bodySnippet(body)}`);
-  const meta = (typeof obj.page === 'object' && obj.page !== null ? obj.page : obj) as Record<string, unknown>;
-  const pageSize = nonNegativeInt(meta.pageSize ?? meta.size);
-  return { page, records: data, totalPages: nonNegativeInt(meta.totalPages), totalElements: nonNegativeInt(meta.totalElements), pageSize: pageSize || undefined, rawRecords: raw && rawRecordsOf(raw, data.length) };
+  return pageOf(obj, data, page, undefined);
 }
 
-function rawRecordsOf(raw: Uint8Array, count: number): Uint8Array[] | undefined {
-  if (count === 0) return undefined;
-  const spans = locateRecordSpans(raw);
-  if (spans === undefined || spans.length !== count * 2) return undefined;
-  const out = new Array<Uint8Array>(count);
-  for (let k = 0; k < count; k++) out[k] = raw.subarray(spans[2 * k]!, spans[2 * k + 1]!);
-  return out;
+/**
+ * The page parsed as its parts: the body with an empty "data" array (for the totals), then each record on its own.
+ * Every byte is in exactly one part and the separators between records were checked, so the parts parse if and only
+ * if the whole does; if any part fails, undefined hands the body to the whole-text path and its error message.
+ */
+function parseByRecord(raw: Buffer, page: number): Page | undefined {
+  const located = locateRecordSpans(raw);
+  if (!located) return undefined;
+  const { spans, arrayStart, arrayEnd } = located;
+  const count = spans.length / 2;
+  const records = new Array<unknown>(count);
+  const rawRecords = new Array<Uint8Array>(count);
+  let outer: unknown;
+  try {
+    outer = JSON.parse(`${raw.toString('utf8', 0, arrayStart)}[]${raw.toString('utf8', arrayEnd)}`);
+    for (let k = 0; k < count; k++) {
+      const start = spans[2 * k]!;
+      const end = spans[2 * k + 1]!;
+      records[k] = JSON.parse(raw.toString('utf8', start, end));
+      rawRecords[k] = raw.subarray(start, end);
+    }
+  } catch {
+    return undefined;
+  }
+  return pageOf(outer as Record<string, unknown>, records, page, count > 0 ? rawRecords : undefined);
+}
+
+function pageOf(obj: Record<string, unknown>, records: unknown[], page: number, rawRecords: Uint8Array[] | undefined): Page {
+  const meta = (typeof obj.page === 'object' && obj.page !== null ? obj.page : obj) as Record<string, unknown>;
+  const pageSize = nonNegativeInt(meta.pageSize ?? meta.size);
+  return { page, records, totalPages: nonNegativeInt(meta.totalPages), totalElements: nonNegativeInt(meta.totalElements), pageSize: pageSize || undefined, rawRecords };
 }
 
 function nonNegativeInt(v: unknown): number | undefined {

@@ -1,28 +1,29 @@
 import { isUtf8 } from 'node:buffer';
 
 /**
- * Where each record of a page's `"data"` array lies in the raw response bytes, so that a record can be written out
- * as the API sent it instead of being serialised again (JSON.stringify was the largest cost per record after
- * JSON.parse). Returns [start0, end0, start1, end1, …] (end exclusive), or undefined whenever the bytes cannot be
- * copied verbatim into a one-line message, and the caller then serialises the parsed records as before:
+ * Where each record of a page's `"data"` array lies in the raw response bytes, so that a record can be parsed on its
+ * own and written out as the API sent it instead of being serialised again (JSON.stringify was the largest cost per
+ * record after JSON.parse). Returns the spans, or undefined whenever the bytes cannot be copied verbatim into a
+ * one-line message, and the caller then parses the whole text and serialises the records as before:
  * - the body is not valid UTF-8 (decoding replaced bytes, so the copy would differ from what was parsed);
  * - it is not an object with exactly one `"data"` key spelled plainly, holding an array of objects;
  * - a record spans lines (pretty-printed JSON: a line break between tokens would break the one-message-per-line
  *   protocol).
  *
- * It is called only on bodies JSON.parse has accepted, so it walks structure without validating it; anything it
- * does not expect makes it give up (undefined), never guess.
+ * It walks structure without validating what lies inside records or other values: the caller parses each part (the
+ * body with an empty array, then every record) and falls back if any fails. Whatever it does not expect between
+ * those parts makes it give up (undefined), never guess.
  */
-export function locateRecordSpans(body: Uint8Array): number[] | undefined {
+export function locateRecordSpans(body: Uint8Array): RecordSpans | undefined {
   if (!isUtf8(body)) return undefined;
   const n = body.length;
   let i = skipSpace(body, 0);
   if (body[i] !== OPEN_BRACE) return undefined;
   i++;
-  let spans: number[] | undefined;
+  let found: RecordSpans | undefined;
   for (;;) {
     i = skipSpace(body, i);
-    if (body[i] === CLOSE_BRACE) return spans;
+    if (body[i] === CLOSE_BRACE) return skipSpace(body, i + 1) === n ? found : undefined;
     if (body[i] !== QUOTE) return undefined;
     const keyStart = i + 1;
     i = skipString(body, i);
@@ -31,10 +32,12 @@ export function locateRecordSpans(body: Uint8Array): number[] | undefined {
     if (body[i] !== COLON) return undefined;
     i = skipSpace(body, i + 1);
     if (isData) {
-      if (spans !== undefined || body[i] !== OPEN_BRACKET) return undefined;
-      spans = [];
+      if (found !== undefined || body[i] !== OPEN_BRACKET) return undefined;
+      const spans: number[] = [];
+      const arrayStart = i;
       i = readElements(body, i + 1, spans);
       if (i < 0) return undefined;
+      found = { spans, arrayStart, arrayEnd: i };
     } else {
       i = skipValue(body, i);
     }
@@ -43,6 +46,14 @@ export function locateRecordSpans(body: Uint8Array): number[] | undefined {
     if (body[i] === COMMA) i++;
     else if (body[i] !== CLOSE_BRACE) return undefined;
   }
+}
+
+export interface RecordSpans {
+  /** [start0, end0, start1, end1, …]: each record's bytes, end exclusive. */
+  spans: number[];
+  /** Where the "data" array begins (its '[') and ends (just past its ']'). */
+  arrayStart: number;
+  arrayEnd: number;
 }
 
 const QUOTE = 0x22;

@@ -60,8 +60,7 @@ export class Transport {
         // The bytes are kept next to the decoded text: records are copied from them verbatim (see record-spans.ts).
         responseType: 'buffer',
       });
-      const raw = response.body;
-      return { kind: 'response', status: response.statusCode, headers: response.headers, body: raw.toString('utf8'), raw, durationMs: performance.now() - started };
+      return responseExchange(response.statusCode, response.headers, response.body, performance.now() - started);
     } catch (err) {
       if (request.signal?.aborted) throw err;
       const e = err as { code?: string; message?: string; name?: string };
@@ -74,6 +73,25 @@ export class Transport {
     this.agents.http.destroy();
     this.agents.https.destroy();
   }
+}
+
+/**
+ * A response whose text is decoded from its bytes on first use: a page that waits for its turn (see
+ * partition-reader.ts) then holds only its bytes, outside the JavaScript heap.
+ */
+export function responseExchange(status: number, headers: Record<string, string | string[] | undefined>, raw: Buffer, durationMs: number): Exchange & { kind: 'response' } {
+  let text: string | undefined;
+  return {
+    kind: 'response',
+    status,
+    headers,
+    raw,
+    durationMs,
+    get body(): string {
+      text ??= raw.toString('utf8');
+      return text;
+    },
+  };
 }
 
 /** A URL safe to print: no credentials, no query values that could carry them. */

@@ -34,6 +34,27 @@ describe('readPartition', () => {
     expect(events.at(-1)).toMatchObject({ kind: 'done', stats: { pages: 5, records: 23, rewinds: 0 } });
   });
 
+  it('prefetches pages but lets each one be parsed only when the reader reaches it (its turn)', async () => {
+    const api = new FakeApi(makeRecords(23), { pageSize: 5, sorted: true });
+    const log: string[] = [];
+    const source = {
+      fetchPage: (req: PageRequest): Promise<Page> => {
+        log.push(`request ${req.page}`);
+        void req.turn!.then(() => log.push(`turn ${req.page}`));
+        return api.fetchPage(req);
+      },
+    };
+    for await (const e of readPartition(WINDOW, options(source))) if (e.kind === 'page') log.push(`yield ${e.page}`);
+    for (let p = 1; p < 5; p++) {
+      expect(log.indexOf(`turn ${p}`)).toBeGreaterThan(log.indexOf(`yield ${p - 1}`));
+      expect(log.indexOf(`turn ${p}`)).toBeLessThan(log.indexOf(`yield ${p}`));
+    }
+    // Prefetching still runs ahead of the turns: once page 0 told the page count, pages 1 to 3 were requested
+    // before page 1 was handed out.
+    expect(log.indexOf('request 3')).toBeLessThan(log.indexOf('yield 1'));
+    expect(log.indexOf('request 3')).toBeLessThan(log.indexOf('turn 2'));
+  });
+
   it('stops after a short page when the API reports no totals', async () => {
     const api = new FakeApi(makeRecords(12), { pageSize: 5, sorted: true, totals: false });
     const events = await collect(readPartition(WINDOW, options(api)));

@@ -84,6 +84,24 @@ describe('BookingsApi query', () => {
   });
 });
 
+describe('BookingsApi turn', () => {
+  it('receives a page at once but parses it, and resolves, only when its turn comes', async () => {
+    tokenEndpoint();
+    const scope = nock(BASE).get('/v1/bookings').query(true).reply(200, PAGE_BODY);
+    const { api } = makeApi();
+    let open!: () => void;
+    const turn = new Promise<void>((resolve) => (open = resolve));
+    let settled = false;
+    const pending = api.fetchPage({ ...REQ, turn }).then((p) => ((settled = true), p));
+    for (let i = 0; i < 50 && !scope.isDone(); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(scope.isDone()).toBe(true);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(settled).toBe(false);
+    open();
+    await expect(pending).resolves.toMatchObject({ records: [{ uuid: 'a' }, { uuid: 'b' }] });
+  });
+});
+
 describe('BookingsApi retries', () => {
   it('retries a 503 and then succeeds', async () => {
     tokenEndpoint();
@@ -188,18 +206,27 @@ describe('parsePage', () => {
     });
   });
 
-  it('given the raw bytes, returns each record\'s bytes aligned with the parsed records', () => {
-    const text = '{"page":{"totalPages":1},"data":[{"uuid":"a","name":"Zoë"}, {"uuid":"b","n":1.50}]}';
-    const page = parsePage(text, 0, Buffer.from(text)) as Page;
-    expect(page.records).toEqual([{ uuid: 'a', name: 'Zoë' }, { uuid: 'b', n: 1.5 }]);
-    expect(page.rawRecords?.map((b) => Buffer.from(b).toString())).toEqual(['{"uuid":"a","name":"Zoë"}', '{"uuid":"b","n":1.50}']);
+  it('from bytes, parses record by record and returns each record\'s bytes aligned with the parsed records', () => {
+    const text = '{"page":{"totalPages":1,"totalElements":2},"data":[{"uuid":"a","name":"Zoë 東京"}, {"uuid":"b","n":1.50}]}';
+    const page = parsePage(Buffer.from(text), 0) as Page;
+    expect(page).toMatchObject({ records: [{ uuid: 'a', name: 'Zoë 東京' }, { uuid: 'b', n: 1.5 }], totalPages: 1, totalElements: 2 });
+    expect(page.rawRecords?.map((b) => Buffer.from(b).toString())).toEqual(['{"uuid":"a","name":"Zoë 東京"}', '{"uuid":"b","n":1.50}']);
   });
 
-  it('leaves the raw records out when the records cannot be copied, so they are serialised instead', () => {
-    const pretty = JSON.stringify({ data: [{ uuid: 'a' }] }, null, 2);
-    expect((parsePage(pretty, 0, Buffer.from(pretty)) as Page).rawRecords).toBeUndefined();
+  it('parses the whole text, and leaves the raw records out, when the records cannot be copied', () => {
+    const pretty = JSON.stringify({ data: [{ uuid: 'a' }], page: { totalPages: 1 } }, null, 2);
+    expect(parsePage(Buffer.from(pretty), 0)).toEqual({ page: 0, records: [{ uuid: 'a' }], totalPages: 1, totalElements: undefined, pageSize: undefined, rawRecords: undefined });
     expect((parsePage('{"data":[{"uuid":"a"}]}', 0) as Page).rawRecords).toBeUndefined();
-    expect((parsePage('{"data":[]}', 0, Buffer.from('{"data":[]}')) as Page).rawRecords).toBeUndefined();
+    expect((parsePage(Buffer.from('{"data":[]}'), 0) as Page).rawRecords).toBeUndefined();
+  });
+
+  it('from bytes, reports a broken record, broken totals or an HTML page as the whole-text path does', () => {
+    const reasonOf = (text: string) => (parsePage(Buffer.from(text), 0) as UnusableBody).reason;
+    expect(reasonOf('{"data":[{"uuid":"a"},{"uuid":"b",}]}')).toMatch(/not valid JSON/);
+    expect(reasonOf('{"page":{"totalPages":},"data":[{"uuid":"a"}]}')).toMatch(/not valid JSON/);
+    expect(reasonOf('{"data":[{"uuid":"a"}')).toMatch(/not valid JSON/);
+    expect(reasonOf('<html><body>Bad gateway</body></html>')).toMatch(/HTML page instead of JSON/);
+    expect(reasonOf('{"content":[]}')).toMatch(/no "data" key/);
   });
 
   it('leaves totals undefined when the API does not report them or reports nonsense', () => {

@@ -48,7 +48,7 @@ function looseJson(v: unknown, r: () => number): string {
 
 function slices(text: string): unknown[] | undefined {
   const bytes = Buffer.from(text, 'utf8');
-  const spans = locateRecordSpans(bytes);
+  const spans = locateRecordSpans(bytes)?.spans;
   if (!spans) return undefined;
   const out: unknown[] = [];
   for (let k = 0; k < spans.length; k += 2) out.push(JSON.parse(bytes.subarray(spans[k], spans[k + 1]).toString('utf8')));
@@ -75,8 +75,9 @@ describe('locateRecordSpans', () => {
   it('returns the exact bytes of each record, spaces inside it included', () => {
     const text = '{ "data" : [ {"uuid":"a", "n": [1, 2]} , {"uuid":"b"}\t], "page":{"totalPages":1} }';
     const bytes = Buffer.from(text);
-    const spans = locateRecordSpans(bytes)!;
+    const { spans, arrayStart, arrayEnd } = locateRecordSpans(bytes)!;
     expect(spans.length).toBe(4);
+    expect(bytes.subarray(arrayStart, arrayEnd).toString()).toBe('[ {"uuid":"a", "n": [1, 2]} , {"uuid":"b"}\t]');
     expect(bytes.subarray(spans[0], spans[1]).toString()).toBe('{"uuid":"a", "n": [1, 2]}');
     expect(bytes.subarray(spans[2], spans[3]).toString()).toBe('{"uuid":"b"}');
   });
@@ -98,7 +99,15 @@ describe('locateRecordSpans', () => {
     expect(slices('{"items":[{"uuid":"a"}]}')).toBeUndefined();
   });
 
+  it('gives up on broken structure between the parts it hands out (inside them, the parts\' own parse fails)', () => {
+    expect(slices('{"data":[{"uuid":"a"},{"uuid":"b"}')).toBeUndefined(); // truncated
+    expect(slices('{"data":[{"uuid":"a"} {"uuid":"b"}]}')).toBeUndefined(); // no comma
+    expect(slices('{"data":[{"uuid":"a"}]} trailing')).toBeUndefined();
+    expect(slices('{"data":[{"uuid":"a"}]')).toBeUndefined();
+    expect(slices('{"data" [{"uuid":"a"}]}')).toBeUndefined();
+  });
+
   it('finds an empty data array', () => {
-    expect(locateRecordSpans(Buffer.from('{"data":[ ],"page":{"totalPages":0}}'))).toEqual([]);
+    expect(locateRecordSpans(Buffer.from('{"data":[ ],"page":{"totalPages":0}}'))).toEqual({ spans: [], arrayStart: 8, arrayEnd: 11 });
   });
 });

@@ -103,7 +103,7 @@ function run(exchanges: Exchange[], settings: RetrySettings = FAST, parse?: (bod
   const logger = memoryLogger();
   const stats = { retries: 0 };
   const promise = requestWithRetries(
-    { describe: 'GET https://api.test/x', send: script.send, parse: parse ?? ((b) => JSON.parse(b) as unknown), settings, logger },
+    { describe: 'GET https://api.test/x', send: script.send, parse: (e) => (parse ?? ((b: string) => JSON.parse(b) as unknown))(e.body), settings, logger },
     stats,
   );
   return { promise, script, logger, stats };
