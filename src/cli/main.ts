@@ -3,6 +3,7 @@ import { hideBin } from 'yargs/helpers';
 import { ConfigError } from '../errors.js';
 import { packageVersion } from '../package-files.js';
 import { registerAirbyteCommands } from './airbyte-commands.js';
+import { tuneHeap } from './heap-tuning.js';
 import { runCommand, type GlobalArgs } from './run-command.js';
 import { registerSandboxCommand } from './sandbox-command.js';
 
@@ -22,6 +23,7 @@ function singerOptions(y: Argv<GlobalArgs>) {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  tuneHeap();
   const cli = yargs(argv)
     .scriptName('tap-bookings')
     .usage('$0 [--config FILE ...] [--state FILE] [--catalog FILE]  sync bookings as Singer messages\n$0 spec|check|discover|read ...  the Airbyte protocol')
