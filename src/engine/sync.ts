@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { BookingType, TapConfig } from '../config/options.js';
 import { InterruptedError, isTapError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
@@ -58,6 +59,9 @@ export async function* runSync(options: SyncOptions): AsyncGenerator<SyncEvent> 
   const { config, logger } = options;
   const bookmarks = new Map<BookingType, Bookmark>(options.fullRefresh ? [] : options.bookmarks);
   const controller = new AbortController();
+  // Every request in flight (and every retry wait) listens on this signal: up to max_concurrency pages per booking
+  // type. Node warns of a leak past 10 listeners, which here is simply concurrency.
+  setMaxListeners(config.maxConcurrency * config.bookingTypes.length + 10, controller.signal);
   const onOuterAbort = (): void => controller.abort();
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const channel = new Channel<PartitionEvent | { kind: 'started'; bookingType: BookingType; from: number; to: number }>(config.bookingTypes.length * 2);
