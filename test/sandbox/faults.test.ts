@@ -136,6 +136,19 @@ describe('injected faults over HTTP', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(180);
   });
 
+  it('latency covers the work: a page is built when the request arrives and sent when the latency is up', async () => {
+    sandbox.faults.set({ latencyMs: 300 });
+    const before = sandbox.store.groundTruth('FLIGHT').slice(0, 5);
+    const t0 = Date.now();
+    const pending = get();
+    await new Promise((r) => setTimeout(r, 100));
+    sandbox.store.mutate(100, 'FLIGHT'); // while the response waits: it still shows the records as they were
+    const res = await pending;
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(280);
+    expect(((await res.json()) as { data: unknown[] }).data).toEqual(before);
+    expect(sandbox.store.groundTruth('FLIGHT').slice(0, 5)).not.toEqual(before);
+  });
+
   it('rate 1 fails every request until the faults are cleared', async () => {
     sandbox.faults.set({ rate: { '502': 1 } });
     for (let i = 0; i < 3; i++) expect((await get()).status).toBe(502);
