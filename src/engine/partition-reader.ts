@@ -78,15 +78,31 @@ export async function* readPartition(window: PartitionWindow, options: ReaderOpt
   // A page that arrives before its turn waits as bytes and is parsed when the reader gets to it (see
   // RetryingRequest.turn): parsed records held back for ordering would fill the heap and slow every collection.
   const turns = new Map<number, () => void>();
+  // Pages whose response is in and waiting for their turn.
+  const received = new Set<number>();
+  // How many pages to keep requested ahead (the global limiter still bounds requests in flight). It starts at
+  // max_concurrency, which a slow API needs; while responses keep waiting for the reader (a fast API, a busy
+  // reader) it shrinks, since more requests would only hold memory and the API's capacity; whenever the reader has
+  // to wait for a response it grows again.
+  let depth = config.maxConcurrency;
   const request = (page: number): void => {
     let open!: () => void;
     const turn = new Promise<void>((resolve) => (open = resolve));
     turns.set(page, open);
-    const promise = source.fetchPage({ bookingType, page, from, to, signal, turn });
+    const promise = source.fetchPage({
+      bookingType, page, from, to, signal,
+      turn: () => {
+        if (turns.has(page)) received.add(page);
+        return turn;
+      },
+    });
     promise.catch(() => undefined); // an abandoned prefetch must not become an unhandled rejection
     inflight.set(page, promise);
   };
   const take = (page: number): Promise<Page> => {
+    if (received.has(page) && received.size > 1) depth = Math.max(2, depth - 1);
+    else if (!received.has(page)) depth = Math.min(config.maxConcurrency, depth + 1);
+    received.delete(page);
     turns.get(page)?.();
     turns.delete(page);
     const promise = inflight.get(page)!;
@@ -98,7 +114,7 @@ export async function* readPartition(window: PartitionWindow, options: ReaderOpt
     for (;;) {
       // Without a page count only the next page is known to be worth asking for.
       const last = lastPage ?? expected;
-      while (inflight.size < config.maxConcurrency && nextToRequest <= last) request(nextToRequest++);
+      while (inflight.size < depth && nextToRequest <= last) request(nextToRequest++);
       if (!inflight.has(expected)) request(expected);
       const page = await take(expected);
       stats.pages++;
@@ -112,6 +128,7 @@ export async function* readPartition(window: PartitionWindow, options: ReaderOpt
         stats.rewinds++;
         inflight.clear();
         turns.clear();
+        received.clear();
         expected = nextToRequest = restart;
         previousTotal = page.totalElements;
         previousFingerprint = undefined;
@@ -161,6 +178,7 @@ export async function* readPartition(window: PartitionWindow, options: ReaderOpt
   } finally {
     inflight.clear();
     turns.clear();
+    received.clear();
   }
   yield { kind: 'done', bookingType, bookmark: newest, stats };
 }

@@ -28,8 +28,8 @@ export interface PageRequest {
   from: number;
   to: number;
   signal?: AbortSignal;
-  /** Resolves when the caller is ready to read this page: the body is parsed then (see RetryingRequest.turn). */
-  turn?: Promise<void> | undefined;
+  /** Called when the response is in; resolves when the caller is ready to read the page (see RetryingRequest.turn). */
+  turn?: (() => Promise<void>) | undefined;
 }
 
 export interface RequestObserver {

@@ -22,11 +22,11 @@ export interface RetryingRequest<T> {
   /** Turn a 2xx response into a value, or say why it is unusable (its `body` text is decoded only if read). */
   parse: (exchange: Exchange & { kind: 'response' }) => T | UnusableBody;
   /**
-   * Resolves when the caller is ready for the value: a 2xx body is parsed only then (an unusable one is retried
-   * then). Until then the response is kept as bytes, which costs far less memory and garbage collection than
+   * Called once a 2xx response is in; the promise it returns resolves when the caller is ready for the value: the
+   * body is parsed only then (an unusable one is retried then). Until then the response is kept as bytes, which costs far less memory and garbage collection than
    * parsed records waiting for their turn.
    */
-  turn?: Promise<void> | undefined;
+  turn?: (() => Promise<void>) | undefined;
   /** Called on a 401 once per request: drop the cached token so the next send gets a new one. */
   refreshToken?: () => void;
   /** Called after each exchange with its status (or network error code). */
@@ -67,7 +67,7 @@ export async function requestWithRetries<T>(req: RetryingRequest<T>, stats?: Ret
     } else {
       const decision = classifyStatus(exchange.status, refreshed);
       if (decision.action === 'accept') {
-        if (req.turn) await req.turn;
+        if (req.turn) await req.turn();
         const value = req.parse(exchange);
         if (!(value instanceof UnusableBody)) {
           req.onSuccess?.();

@@ -40,8 +40,11 @@ describe('readPartition', () => {
     const source = {
       fetchPage: (req: PageRequest): Promise<Page> => {
         log.push(`request ${req.page}`);
-        void req.turn!.then(() => log.push(`turn ${req.page}`));
-        return api.fetchPage(req);
+        return api.fetchPage(req).then(async (page) => {
+          await req.turn!();
+          log.push(`turn ${req.page}`);
+          return page;
+        });
       },
     };
     for await (const e of readPartition(WINDOW, options(source))) if (e.kind === 'page') log.push(`yield ${e.page}`);
@@ -53,6 +56,34 @@ describe('readPartition', () => {
     // before page 1 was handed out.
     expect(log.indexOf('request 3')).toBeLessThan(log.indexOf('yield 1'));
     expect(log.indexOf('request 3')).toBeLessThan(log.indexOf('turn 2'));
+  });
+
+  it('keeps fewer pages requested ahead while responses wait for the reader, and max_concurrency while it waits for them', async () => {
+    const outstandingWhenTaken = async (apiDelayMs: number, readerDelayMs: number): Promise<number[]> => {
+      const api = new FakeApi(makeRecords(200), { pageSize: 5, sorted: true });
+      let outstanding = 0;
+      const seen: number[] = [];
+      const source = {
+        fetchPage: async (req: PageRequest): Promise<Page> => {
+          outstanding++;
+          const page = api.serve(req);
+          await new Promise((r) => setTimeout(r, apiDelayMs));
+          await req.turn!();
+          seen.push(outstanding--);
+          return page;
+        },
+      };
+      for await (const e of readPartition(WINDOW, options(source, { maxConcurrency: 8 }))) {
+        if (e.kind === 'page') await new Promise((r) => setTimeout(r, readerDelayMs));
+      }
+      return seen;
+    };
+    // A fast API and a slow reader: after the first pages, at most 2-3 requested ahead instead of 8.
+    const fast = await outstandingWhenTaken(0, 3);
+    expect(Math.max(...fast.slice(20))).toBeLessThanOrEqual(3);
+    // A slow API and a fast reader: the reader keeps max_concurrency pages requested.
+    const slow = await outstandingWhenTaken(20, 0);
+    expect(Math.max(...slow.slice(5, 30))).toBe(8);
   });
 
   it('stops after a short page when the API reports no totals', async () => {

@@ -92,10 +92,12 @@ describe('BookingsApi turn', () => {
     let open!: () => void;
     const turn = new Promise<void>((resolve) => (open = resolve));
     let settled = false;
-    const pending = api.fetchPage({ ...REQ, turn }).then((p) => ((settled = true), p));
+    let received = false;
+    const pending = api.fetchPage({ ...REQ, turn: () => ((received = true), turn) }).then((p) => ((settled = true), p));
     for (let i = 0; i < 50 && !scope.isDone(); i++) await new Promise((r) => setTimeout(r, 10));
     expect(scope.isDone()).toBe(true);
     await new Promise((r) => setTimeout(r, 20));
+    expect(received).toBe(true);
     expect(settled).toBe(false);
     open();
     await expect(pending).resolves.toMatchObject({ records: [{ uuid: 'a' }, { uuid: 'b' }] });
