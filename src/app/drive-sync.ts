@@ -36,18 +36,24 @@ export async function driveSync(runtime: Runtime, encoder: ProtocolEncoder, writ
   logger.info(`Starting sync of ${config.bookingTypes.join(', ')} from ${config.baseUrl} (window end ${formatDateTime(windowEnd(config, syncStart))}).`);
   progress.start();
   let outcome = 'failed';
+  // A page's records are held until the next event, so that they and the STATE that usually follows them are
+  // written together; order is kept, so a STATE still follows the records it vouches for.
+  const held: Output[] = [];
   try {
     await writer.write(encoder.begin());
     for await (const event of runSync({ config, bookmarks: options.bookmarks, syncStart, source: api, checker, logger, selected: options.selected, fullRefresh: options.fullRefresh, signal: options.signal })) {
       progress.observe(event);
-      await writer.write(encoder.encode(event, { timeExtracted: new Date().toISOString() }));
+      if (event.type === 'records' && held.length > 0) await writer.write(held.splice(0));
+      held.push(...encoder.encode(event, { timeExtracted: new Date().toISOString() }));
+      if (event.type !== 'records') await writer.write(held.splice(0));
     }
+    await writer.write(held.splice(0));
     await writer.write(encoder.end());
     await writer.flush();
     outcome = 'finished';
   } catch (err) {
     if (!writer.closed) {
-      await writer.write(encoder.failed(err)).catch(() => undefined);
+      await writer.write([...held, ...encoder.failed(err)]).catch(() => undefined);
       await writer.flush();
     }
     throw err;

@@ -31,6 +31,9 @@ export class MessageWriter {
     if (this.stream.destroyed) throw new OutputClosedError('stdout is closed; stopping.');
     let ok = true;
     let lines: string[] = [];
+    // Several chunks (a page's records, then its STATE) go out together, in one writev where the stream can.
+    const corked = items.length > 1;
+    if (corked) this.stream.cork();
     for (const item of items) {
       if (typeof item === 'string') {
         lines.push(item);
@@ -41,6 +44,7 @@ export class MessageWriter {
       ok = this.stream.write(item);
     }
     if (lines.length > 0) ok = this.stream.write(`${lines.join('\n')}\n`);
+    if (corked) this.stream.uncork();
     if (!ok) await this.drained();
     if (this.closedError) throw this.closedError;
   }
