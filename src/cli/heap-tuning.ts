@@ -25,8 +25,11 @@ export function tuneHeap(semiSpaceMb = 4): void {
     return;
   }
   setFlagsFromString('--semi-space-growth-factor=2');
+  // A sync reaches the size within its first second; a process that allocates little (the sandbox, a sync waiting on
+  // a slow API) is not polled for ever: after 10 s the young generation stays at whatever size it has.
+  const giveUpAt = performance.now() + 10_000;
   const timer = setInterval(() => {
-    if (youngSize() < stopAt) return;
+    if (youngSize() < stopAt && performance.now() < giveUpAt) return;
     setFlagsFromString('--semi-space-growth-factor=1');
     clearInterval(timer);
   }, 2);
