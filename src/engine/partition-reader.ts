@@ -100,7 +100,7 @@ export async function* readPartition(window: PartitionWindow, options: ReaderOpt
     inflight.set(page, promise);
   };
   const take = (page: number): Promise<Page> => {
-    if (received.has(page) && received.size > 1) depth = Math.max(2, depth - 1);
+    if (received.has(page) && received.size > 1) depth = Math.max(Math.min(2, config.maxConcurrency), depth - 1);
     else if (!received.has(page)) depth = Math.min(config.maxConcurrency, depth + 1);
     received.delete(page);
     turns.get(page)?.();

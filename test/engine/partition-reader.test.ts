@@ -59,7 +59,7 @@ describe('readPartition', () => {
   });
 
   it('keeps fewer pages requested ahead while responses wait for the reader, and max_concurrency while it waits for them', async () => {
-    const outstandingWhenTaken = async (apiDelayMs: number, readerDelayMs: number): Promise<number[]> => {
+    const outstandingWhenTaken = async (apiDelayMs: number, readerDelayMs: number, maxConcurrency = 8): Promise<number[]> => {
       const api = new FakeApi(makeRecords(200), { pageSize: 5, sorted: true });
       let outstanding = 0;
       const seen: number[] = [];
@@ -73,7 +73,7 @@ describe('readPartition', () => {
           return page;
         },
       };
-      for await (const e of readPartition(WINDOW, options(source, { maxConcurrency: 8 }))) {
+      for await (const e of readPartition(WINDOW, options(source, { maxConcurrency }))) {
         if (e.kind === 'page') await new Promise((r) => setTimeout(r, readerDelayMs));
       }
       return seen;
@@ -84,6 +84,8 @@ describe('readPartition', () => {
     // A slow API and a fast reader: the reader keeps max_concurrency pages requested.
     const slow = await outstandingWhenTaken(20, 0);
     expect(Math.max(...slow.slice(5, 30))).toBe(8);
+    // Never more than max_concurrency, even when it is below the usual floor of 2.
+    expect(Math.max(...(await outstandingWhenTaken(0, 3, 1)))).toBe(1);
   });
 
   it('stops after a short page when the API reports no totals', async () => {
