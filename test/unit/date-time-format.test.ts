@@ -1,20 +1,9 @@
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 import { createAjv } from '../../src/util/ajv.js';
 import { isRfc3339DateTime } from '../../src/util/date-time-format.js';
+import { rng } from '../support/rng.js';
 
 const reference = (fullFormats['date-time'] as { validate: (s: string) => boolean }).validate;
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const EDGES = [
   '2024-02-29T12:00:00Z', '2023-02-29T12:00:00Z', '1900-02-29T00:00:00Z', '2000-02-29T00:00:00Z', '2024-04-31T00:00:00Z',

@@ -1,16 +1,5 @@
 import { locateRecordSpans } from '../../src/http/record-spans.js';
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../support/rng.js';
 
 // Strings that trip naive scanners: quotes, backslashes before quotes, brackets and braces, line breaks (escaped in
 // JSON), multi-byte UTF-8 up to astral characters, a lone surrogate, the word "data" itself.
