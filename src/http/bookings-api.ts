@@ -130,7 +130,7 @@ export function parsePage(body: string | Buffer, page: number): Page | UnusableB
 }
 
 /**
- * The page parsed as its parts: the body with an empty "data" array (for the totals), then each record on its own.
+ * The page parsed as its parts: the body with a stand-in for the "data" array (for the totals), then each record.
  * Every byte is in exactly one part and the separators between records were checked, so the parts parse if and only
  * if the whole does; if any part fails, undefined hands the body to the whole-text path and its error message.
  */
@@ -143,7 +143,10 @@ function parseByRecord(raw: Buffer, page: number): Page | undefined {
   const rawRecords = new Array<Uint8Array>(count);
   let outer: unknown;
   try {
-    outer = JSON.parse(`${raw.toString('utf8', 0, arrayStart)}[]${raw.toString('utf8', arrayEnd)}`);
+    // 0 stands in for the array: if a later key spelled with escapes ("d\u0061ta") overrode it, as it would in the
+    // whole text, the stand-in is gone and the whole-text path decides.
+    outer = JSON.parse(`${raw.toString('utf8', 0, arrayStart)}0${raw.toString('utf8', arrayEnd)}`);
+    if ((outer as Record<string, unknown>).data !== 0) return undefined;
     for (let k = 0; k < count; k++) {
       const start = spans[2 * k]!;
       const end = spans[2 * k + 1]!;

@@ -222,6 +222,12 @@ describe('parsePage', () => {
     expect((parsePage(Buffer.from('{"data":[]}'), 0) as Page).rawRecords).toBeUndefined();
   });
 
+  it('from bytes, gives what the whole text gives when a later key spelled with escapes overrides "data"', () => {
+    const text = '{"data":[{"uuid":"a"}],"page":{"totalPages":1},"d\\u0061ta":[]}';
+    expect(JSON.parse(text).data).toEqual([]);
+    expect(parsePage(Buffer.from(text), 0)).toMatchObject({ records: [], totalPages: 1, rawRecords: undefined });
+  });
+
   it('from bytes, reports a broken record, broken totals or an HTML page as the whole-text path does', () => {
     const reasonOf = (text: string) => (parsePage(Buffer.from(text), 0) as UnusableBody).reason;
     expect(reasonOf('{"data":[{"uuid":"a"},{"uuid":"b",}]}')).toMatch(/not valid JSON/);
