@@ -2,7 +2,7 @@ import type { FailureType } from '../errors.js';
 import type { Output } from '../io/message-writer.js';
 import type { StreamState } from '../state/bookmarks.js';
 import { STREAM_NAME } from '../state/bookmarks.js';
-import { copyRecordLines } from './record-lines.js';
+import { recordLines } from './record-lines.js';
 
 /** Airbyte protocol message builders: each returns one line of JSON. */
 
@@ -25,14 +25,9 @@ export function catalogMessage(catalog: object): string {
 
 const RECORD_PREFIX = `{"type":"RECORD","record":{"stream":${JSON.stringify(STREAM_NAME)},"data":`;
 
-export function recordMessage(data: object, emittedAt: number): string {
-  return `${RECORD_PREFIX}${JSON.stringify(data)},"emitted_at":${emittedAt}}}`;
-}
-
 /** A page of RECORD messages: copied from the records' raw bytes when there are any, serialised otherwise. */
 export function recordMessages(records: readonly object[], raw: readonly Uint8Array[] | undefined, emittedAt: number): Output[] {
-  if (raw) return [copyRecordLines(RECORD_PREFIX, raw, `,"emitted_at":${emittedAt}}}`)];
-  return records.map((r) => recordMessage(r, emittedAt));
+  return recordLines(RECORD_PREFIX, `,"emitted_at":${emittedAt}}}`, records, raw);
 }
 
 export function streamStateMessage(streamState: StreamState, recordCount: number): string {

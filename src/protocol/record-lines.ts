@@ -1,9 +1,19 @@
+import type { Output } from '../io/message-writer.js';
+
 /**
- * RECORD lines built by copying each record's JSON bytes, as the API sent them, between a fixed prefix and suffix:
- * one buffer for a whole page, every line ending in a newline. Only for records whose bytes are known to be one line
- * of valid UTF-8 JSON (see http/record-spans.ts); the result parses to the same messages JSON.stringify would make.
+ * A page of RECORD lines, each record between the protocol's fixed prefix and suffix: copied from the records' bytes
+ * when there are any (see http/record-spans.ts), serialised otherwise. Both ways give the same messages.
  */
-export function copyRecordLines(prefix: string, records: readonly Uint8Array[], suffix: string): Buffer {
+export function recordLines(prefix: string, suffix: string, records: readonly object[], raw: readonly Uint8Array[] | undefined): Output[] {
+  if (raw) return [copyRecordLines(prefix, raw, suffix)];
+  return records.map((r) => `${prefix}${JSON.stringify(r)}${suffix}`);
+}
+
+/**
+ * The copy: one buffer for the whole page, every line ending in a newline. Only for records whose bytes are known to
+ * be one line of valid UTF-8 JSON.
+ */
+function copyRecordLines(prefix: string, records: readonly Uint8Array[], suffix: string): Buffer {
   const head = Buffer.from(prefix);
   const tail = Buffer.from(`${suffix}\n`);
   let length = 0;

@@ -1,7 +1,7 @@
 import type { Output } from '../io/message-writer.js';
 import type { StreamState } from '../state/bookmarks.js';
 import { PRIMARY_KEY, REPLICATION_KEY, STREAM_NAME } from '../state/bookmarks.js';
-import { copyRecordLines } from './record-lines.js';
+import { recordLines } from './record-lines.js';
 
 /** Singer message builders: each returns one line of JSON. Writing them is MessageWriter's job. */
 
@@ -12,14 +12,9 @@ export function schemaMessage(schema: object): string {
 /** The fixed part of every RECORD line, built once. */
 const RECORD_PREFIX = `{"type":"RECORD","stream":${JSON.stringify(STREAM_NAME)},"record":`;
 
-export function recordMessage(record: object, timeExtracted: string): string {
-  return `${RECORD_PREFIX}${JSON.stringify(record)},"time_extracted":"${timeExtracted}"}`;
-}
-
 /** A page of RECORD messages: copied from the records' raw bytes when there are any, serialised otherwise. */
 export function recordMessages(records: readonly object[], raw: readonly Uint8Array[] | undefined, timeExtracted: string): Output[] {
-  if (raw) return [copyRecordLines(RECORD_PREFIX, raw, `,"time_extracted":"${timeExtracted}"}`)];
-  return records.map((r) => recordMessage(r, timeExtracted));
+  return recordLines(RECORD_PREFIX, `,"time_extracted":"${timeExtracted}"}`, records, raw);
 }
 
 /** The whole Singer state: this stream's bookmarks plus any other streams' state passed through from the input. */
