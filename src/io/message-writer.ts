@@ -30,20 +30,24 @@ export class MessageWriter {
     if (this.closedError) throw this.closedError;
     if (this.stream.destroyed) throw new OutputClosedError('stdout is closed; stopping.');
     let ok = true;
-    let lines: string[] = [];
+    const lines: string[] = [];
+    const writeLines = (): void => {
+      if (lines.length === 0) return;
+      ok = this.stream.write(`${lines.join('\n')}\n`);
+      lines.length = 0;
+    };
     // Several chunks (a page's records, then its STATE) go out together, in one writev where the stream can.
     const corked = items.length > 1;
     if (corked) this.stream.cork();
     for (const item of items) {
       if (typeof item === 'string') {
         lines.push(item);
-        continue;
+      } else {
+        writeLines();
+        ok = this.stream.write(item);
       }
-      if (lines.length > 0) ok = this.stream.write(`${lines.join('\n')}\n`);
-      lines = [];
-      ok = this.stream.write(item);
     }
-    if (lines.length > 0) ok = this.stream.write(`${lines.join('\n')}\n`);
+    writeLines();
     if (corked) this.stream.uncork();
     if (!ok) await this.drained();
     if (this.closedError) throw this.closedError;
