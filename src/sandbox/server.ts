@@ -166,9 +166,10 @@ export class SandboxServer {
   }
 
   /**
-   * Bookings responses are due `latencyMs` after the request arrived, their own work included: a real API's latency
-   * covers its processing, and one sandbox thread building pages after their delays would otherwise add queueing on
-   * top of the latency for every request in flight (at 16 in flight and 50 ms, about 40 ms more per request).
+   * API and token responses are due `latencyMs` after the request arrived, their own work included: a real API's
+   * latency covers its processing, and one sandbox thread building pages after their delays would otherwise add
+   * queueing on top of the latency for every request in flight (at 16 in flight and 50 ms, about 40 ms more per
+   * request). json() sends no earlier than that; faults wait for it (untilDue) before misbehaving.
    */
   private readonly dueAt = new WeakMap<ServerResponse, number>();
 
@@ -177,9 +178,14 @@ export class SandboxServer {
     return due === undefined ? 0 : due - performance.now();
   }
 
-  private async delay(extra = 0): Promise<void> {
-    const ms = this.faults.latencyMs + extra;
-    if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+  /** The response to this request is due `latencyMs` (plus `extraMs`) from now. */
+  private due(res: ServerResponse, extraMs = 0): void {
+    this.dueAt.set(res, performance.now() + this.faults.latencyMs + extraMs);
+  }
+
+  private async untilDue(res: ServerResponse): Promise<void> {
+    const wait = this.remaining(res);
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   }
 
   /** Answer with a fault, or return false to serve normally. */
@@ -225,8 +231,9 @@ export class SandboxServer {
 
   private async token(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.counters.tokenRequests++;
+    this.due(res);
     const body = new URLSearchParams(await readBody(req));
-    await this.delay();
+    await this.untilDue(res);
     const step = this.faults.nextToken();
     if (this.applyFault(step, req, res)) return;
     let clientId = body.get('client_id');
@@ -252,7 +259,7 @@ export class SandboxServer {
     this.counters.apiRequests++;
     this.tick();
     const step = this.faults.nextApi();
-    this.dueAt.set(res, performance.now() + this.faults.latencyMs + (typeof step === 'object' && 'slow' in step ? step.slow : 0));
+    this.due(res, typeof step === 'object' && 'slow' in step ? step.slow : 0);
     const token = req.headers.authorization?.startsWith('Bearer ') ? req.headers.authorization.slice(7) : undefined;
     if (step === 'expire-token' && token && this.tokens.has(token)) this.tokens.get(token)!.expiresAt = 0;
     const known = token ? this.tokens.get(token) : undefined;
@@ -260,8 +267,7 @@ export class SandboxServer {
       this.count(401);
       return this.json(res, 401, { error: 'invalid_token', message: !known ? 'missing or unknown bearer token' : known.revoked ? 'token revoked' : 'token expired' });
     }
-    const wait = this.remaining(res);
-    if (step !== 'ok' && wait > 0) await new Promise((r) => setTimeout(r, wait)); // faults misbehave when due
+    if (step !== 'ok') await this.untilDue(res); // faults misbehave when due
     if (this.applyFault(step, req, res)) return;
     const q = url.searchParams;
     const bookingType = q.get('bookingType') as SandboxBookingType | null;
