@@ -11,7 +11,7 @@ import { isUtf8 } from 'node:buffer';
  *   protocol).
  *
  * It walks structure without validating what lies inside records or other values: the caller parses each part (the
- * body with an empty array, then every record) and falls back if any fails. Whatever it does not expect between
+ * body with a stand-in for the array, then every record) and falls back if any fails. Whatever it does not expect between
  * those parts makes it give up (undefined), never guess.
  */
 export function locateRecordSpans(body: Uint8Array): RecordSpans | undefined {

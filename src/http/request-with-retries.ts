@@ -23,8 +23,8 @@ export interface RetryingRequest<T> {
   parse: (exchange: Exchange & { kind: 'response' }) => T | UnusableBody;
   /**
    * Called once a 2xx response is in; the promise it returns resolves when the caller is ready for the value: the
-   * body is parsed only then (an unusable one is retried then). Until then the response is kept as bytes, which costs far less memory and garbage collection than
-   * parsed records waiting for their turn.
+   * body is parsed only then (an unusable one is retried then). Until then the response is kept as bytes, which
+   * costs far less memory and garbage collection than parsed records waiting for their turn.
    */
   turn?: (() => Promise<void>) | undefined;
   /** Called on a 401 once per request: drop the cached token so the next send gets a new one. */
