@@ -1,6 +1,7 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 import split2 from 'split2';
 import { BIN } from '../../support/cli.js';
 import { assertNoSecrets, secretsOf } from '../../support/secrets.js';
@@ -19,10 +20,16 @@ export interface ProcessResult {
   stderr: string;
 }
 
-/** Run a program to its end, collecting its output; rejects with the program's stderr if it fails. */
-export function run(cmd: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; allowFailure?: boolean; timeoutMs?: number } = {}): Promise<ProcessResult> {
+/**
+ * Run a program to its end, collecting its output; rejects with the program's stderr if it fails. `input`, if given,
+ * is written to its standard input, which is then closed (no standard input otherwise).
+ */
+export function run(cmd: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; allowFailure?: boolean; timeoutMs?: number; input?: string } = {}): Promise<ProcessResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(cmd, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const stdin = options.input === undefined ? 'ignore' : 'pipe';
+    const child = spawn(cmd, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: [stdin, 'pipe', 'pipe'] }) as ChildProcessByStdio<Writable | null, Readable, Readable>;
+    child.stdin?.on('error', () => {}); // a program that exits before reading all of its input: its exit code tells
+    child.stdin?.end(options.input);
     const result: ProcessResult = { code: null, signal: null, stdout: '', stderr: '' };
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 300_000);
     child.stdout.setEncoding('utf8').on('data', (d: string) => (result.stdout += d));
