@@ -30,8 +30,8 @@ export interface DriveOptions {
  * Shared by the Singer and Airbyte commands so that no behaviour exists in one protocol's path only.
  */
 export async function driveSync(runtime: Runtime, encoder: ProtocolEncoder, writer: MessageWriter, options: DriveOptions): Promise<ProgressReporter> {
-  const { config, logger, api, checker } = runtime;
-  const syncStart = options.syncStart ?? Date.now();
+  const { config, logger, api, checker, clock } = runtime;
+  const syncStart = options.syncStart ?? clock.now();
   const progress = new ProgressReporter(logger, options.progressIntervalMs);
   logger.info(`Starting sync of ${config.bookingTypes.join(', ')} from ${config.baseUrl} (window end ${formatDateTime(windowEnd(config, syncStart))}).`);
   progress.start();
@@ -41,7 +41,7 @@ export async function driveSync(runtime: Runtime, encoder: ProtocolEncoder, writ
   const held: Output[] = [];
   try {
     await writer.write(encoder.begin());
-    for await (const event of runSync({ config, bookmarks: options.bookmarks, syncStart, source: api, checker, logger, selected: options.selected, fullRefresh: options.fullRefresh, signal: options.signal })) {
+    for await (const event of runSync({ config, bookmarks: options.bookmarks, syncStart, source: api, checker, logger, clock, selected: options.selected, fullRefresh: options.fullRefresh, signal: options.signal })) {
       progress.observe(event);
       if (event.type === 'records' && held.length > 0) await writer.write(held.splice(0));
       held.push(...encoder.encode(event, { timeExtracted: new Date().toISOString() }));

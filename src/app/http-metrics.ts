@@ -1,18 +1,25 @@
 import type { Logger } from '../logging/logger.js';
 
-/** Counts and times API requests; per-request METRIC lines at debug, totals at info when the sync ends. */
+/** Counts and times HTTP exchanges (token endpoint and API); per-request METRIC lines at debug, totals when the sync ends. */
 export class HttpMetrics {
-  readonly byStatus = new Map<string, number>();
+  /** "<endpoint> <status>" → count. */
+  private readonly counts = new Map<string, { endpoint: string; status: number | string; count: number }>();
+  /** Exchanges with the bookings endpoint. */
   requests = 0;
   totalMs = 0;
 
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly apiEndpoint: string,
+  ) {}
 
   observe(e: { endpoint: string; status: number | string; durationMs: number }): void {
-    this.requests++;
+    if (e.endpoint.endsWith(this.apiEndpoint)) this.requests++;
     this.totalMs += e.durationMs;
-    const key = String(e.status);
-    this.byStatus.set(key, (this.byStatus.get(key) ?? 0) + 1);
+    const key = `${e.endpoint} ${e.status}`;
+    const entry = this.counts.get(key);
+    if (entry) entry.count++;
+    else this.counts.set(key, { endpoint: e.endpoint, status: e.status, count: 1 });
     if (this.logger.enabled('debug')) {
       const ok = typeof e.status === 'number' && e.status >= 200 && e.status < 300;
       this.logger.metric({ type: 'timer', metric: 'http_request_duration', value: e.durationMs / 1000, tags: { endpoint: e.endpoint, http_status_code: e.status, status: ok ? 'succeeded' : 'failed' } });
@@ -20,8 +27,8 @@ export class HttpMetrics {
   }
 
   logTotals(): void {
-    for (const [status, count] of this.byStatus) {
-      this.logger.metric({ type: 'counter', metric: 'http_request_count', value: count, tags: { endpoint: '/v1/bookings', http_status_code: /^\d+$/.test(status) ? Number(status) : status } });
+    for (const { endpoint, status, count } of this.counts.values()) {
+      this.logger.metric({ type: 'counter', metric: 'http_request_count', value: count, tags: { endpoint, http_status_code: status } });
     }
   }
 }

@@ -2,11 +2,12 @@ import { OAuth2ClientCredentials } from '../auth/oauth2.js';
 import { bookingsSchema } from '../catalog/bookings-schema.js';
 import type { TapConfig } from '../config/options.js';
 import { RecordChecker } from '../engine/record-check.js';
-import { AdaptiveLimiter } from '../http/adaptive-limiter.js';
-import { BookingsApi } from '../http/bookings-api.js';
+import { BOOKINGS_PATH, BookingsApi } from '../http/bookings-api.js';
+import { RequestGate } from '../http/request-gate.js';
 import { Transport } from '../http/transport.js';
 import type { Logger } from '../logging/logger.js';
 import { createAjv } from '../util/ajv.js';
+import { systemClock, type Clock } from '../util/clock.js';
 import { HttpMetrics } from './http-metrics.js';
 
 /** Everything a sync needs, built from a validated config. Protocol writers receive this, never build it. */
@@ -16,25 +17,30 @@ export interface Runtime {
   transport: Transport;
   auth: OAuth2ClientCredentials;
   api: BookingsApi;
-  limiter: AdaptiveLimiter;
+  gate: RequestGate;
+  clock: Clock;
   metrics: HttpMetrics;
   checker: RecordChecker;
   close(): void;
 }
 
-export function createRuntime(config: TapConfig, logger: Logger): Runtime {
+export function createRuntime(config: TapConfig, logger: Logger, clock: Clock = systemClock): Runtime {
   logger.redactor.add(config.clientSecret);
   logger.redactor.add(config.clientId);
-  const transport = new Transport({ timeoutMs: config.requestTimeoutSeconds * 1000, userAgent: config.userAgent, maxSockets: config.maxConcurrency * 2 });
+  const metrics = new HttpMetrics(logger, BOOKINGS_PATH);
+  const transport = new Transport({ timeoutMs: config.requestTimeoutSeconds * 1000, userAgent: config.userAgent, maxSockets: config.maxConcurrency * 2, observe: (e) => metrics.observe(e) });
+  const gate = new RequestGate({ maxInFlight: config.maxConcurrency, maxPerSecond: config.maxRequestsPerSecond, clock });
+  // The token endpoint shares the API's pauses when it is served by the same host.
+  const sameHost = new URL(config.tokenUrl).host === new URL(config.baseUrl).host;
   const auth = new OAuth2ClientCredentials(
     { tokenUrl: config.tokenUrl, clientId: config.clientId, clientSecret: config.clientSecret, scope: config.scope, method: config.authMethod, retry: config },
     transport,
     logger,
+    clock,
+    sameHost ? gate : undefined,
   );
-  const limiter = new AdaptiveLimiter(config.maxConcurrency);
-  const metrics = new HttpMetrics(logger);
-  const api = new BookingsApi(config, transport, auth, limiter, logger, (e) => metrics.observe(e));
+  const api = new BookingsApi(config, transport, auth, gate, logger, clock);
   const validate = config.schemaValidation === 'off' ? undefined : createAjv({ allErrors: false }).compile(bookingsSchema());
   const checker = new RecordChecker(validate, config.schemaValidation, logger);
-  return { config, logger, transport, auth, api, limiter, metrics, checker, close: () => transport.close() };
+  return { config, logger, transport, auth, api, gate, clock, metrics, checker, close: () => transport.close() };
 }

@@ -1,5 +1,7 @@
 import { AuthError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
+import type { RequestGate } from '../http/request-gate.js';
+import { systemClock, type Clock } from '../util/clock.js';
 import { requestWithRetries, UnusableBody, type RetrySettings } from '../http/request-with-retries.js';
 import { bodySnippet, describeUrl, type Transport } from '../http/transport.js';
 
@@ -35,7 +37,9 @@ export class OAuth2ClientCredentials {
     private readonly options: OAuth2Options,
     private readonly transport: Transport,
     private readonly logger: Logger,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = systemClock,
+    /** The API's shared gate, when the token endpoint belongs to the same API: its pauses hold token requests too. */
+    private readonly gate?: RequestGate,
   ) {
     logger.redactor.add(options.clientSecret);
     logger.redactor.add(options.clientId);
@@ -44,7 +48,7 @@ export class OAuth2ClientCredentials {
   }
 
   async accessToken(signal?: AbortSignal): Promise<string> {
-    if (this.token && this.now() < this.token.refreshAt) return this.token.value;
+    if (this.token && this.clock.now() < this.token.refreshAt) return this.token.value;
     this.pending ??= this.fetchToken(signal).finally(() => (this.pending = undefined));
     this.token = await this.pending;
     return this.token.value;
@@ -68,10 +72,13 @@ export class OAuth2ClientCredentials {
     if (scope) form.scope = scope;
     const describe = `Token request POST ${describeUrl(tokenUrl)}`;
     this.tokenRequests++;
-    const issuedAt = this.now();
+    const issuedAt = this.clock.now();
     const body = await requestWithRetries<{ access_token: string; expires_in?: unknown }>({
       describe,
-      send: () => this.transport.send({ method: 'POST', url: tokenUrl, form, headers, signal }),
+      send: async () => {
+        await this.gate?.ready(signal);
+        return this.transport.send({ method: 'POST', url: tokenUrl, form, headers, signal });
+      },
       parse: ({ body: text }) => {
         const parsed = parseJsonObject(text);
         if (!parsed || typeof parsed.access_token !== 'string' || parsed.access_token === '') {
@@ -91,7 +98,9 @@ export class OAuth2ClientCredentials {
         );
       },
       settings: this.options.retry,
+      gate: this.gate,
       logger: this.logger,
+      clock: this.clock,
       signal,
     }).catch((err: unknown) => {
       if (err instanceof AuthError) throw err;

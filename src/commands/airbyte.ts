@@ -3,7 +3,9 @@ import { driveSync, type ProtocolEncoder } from '../app/drive-sync.js';
 import { createRuntime } from '../app/runtime.js';
 import { airbyteCatalog, readAirbyteState, readConfiguredCatalog } from '../catalog/airbyte-catalog.js';
 import { connectorSpec, loadConfig } from '../config/load-config.js';
-import { CatalogError, isTapError, StateError } from '../errors.js';
+import { ApiDataError, CatalogError, isTapError, StateError } from '../errors.js';
+import { parsePage } from '../http/page-body.js';
+import { UnusableBody } from '../http/request-with-retries.js';
 import { MessageWriter } from '../io/message-writer.js';
 import { readJsonFile } from '../io/read-json-file.js';
 import type { Logger, LogLevel } from '../logging/logger.js';
@@ -47,8 +49,10 @@ export async function check(configPath: string, logger: Logger, signal: AbortSig
     const config = loadConfig([configPath]);
     runtime = createRuntime({ ...config, maxRetries: Math.min(config.maxRetries, 1) }, logger);
     const bookingType = config.bookingTypes[0]!;
-    const now = Date.now();
-    const page = await runtime.api.fetchPage({ bookingType, page: config.firstPage, from: config.startDate, to: config.endDate ?? now, signal });
+    const now = runtime.clock.now();
+    const body = await runtime.api.fetchPage({ bookingType, page: config.firstPage, size: config.pageSize, from: config.startDate, to: config.endDate ?? now, signal });
+    const page = parsePage(body.bytes, config.firstPage);
+    if (page instanceof UnusableBody) throw new ApiDataError(`${body.describe}: ${page.reason}.`);
     logger.info(`Check: token accepted; ${bookingType} page ${config.firstPage} returned ${page.records.length} records${page.totalElements !== undefined ? ` of ${page.totalElements}` : ''}.`);
     process.stdout.write(`${connectionStatusMessage('SUCCEEDED')}\n`);
   } catch (err) {

@@ -9,6 +9,7 @@ import { CatalogError, StateError } from '../errors.js';
 import { MessageWriter } from '../io/message-writer.js';
 import { readJsonFile } from '../io/read-json-file.js';
 import type { Logger } from '../logging/logger.js';
+import type { Clock } from '../util/clock.js';
 import { recordMessages, schemaMessage, singerStateValue, stateMessage } from '../protocol/singer.js';
 import { parseSingerState, toStreamState, type Bookmarks, type StreamState } from '../state/bookmarks.js';
 
@@ -18,6 +19,8 @@ export interface SingerSyncArgs {
   out?: Writable;
   state?: string | undefined;
   catalog?: string | undefined;
+  /** The time as the sync sees it; the system clock unless a test says otherwise. */
+  clock?: Clock;
 }
 
 /** Singer messages for engine events: SCHEMA first, RECORDs, and STATE carrying the whole Singer state. */
@@ -47,7 +50,7 @@ export async function singerSync(args: SingerSyncArgs, logger: Logger, signal: A
     logger.info('The bookings stream is not selected in the catalog; nothing to sync.');
     return;
   }
-  const runtime = createRuntime(config, logger);
+  const runtime = createRuntime(config, logger, args.clock);
   try {
     const encoder = singerEncoder(selectSchema(bookingsSchema(), selection.properties), otherStreams, toStreamState(bookmarks, config.bookingTypes));
     await driveSync(runtime, encoder, new MessageWriter(args.out), { bookmarks, selected: selection.properties, fullRefresh: selection.fullTable, signal });

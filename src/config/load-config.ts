@@ -115,6 +115,11 @@ export function resolveConfig(raw: Record<string, unknown>, origin: string, now 
     }
   }
 
+  if (raw.pagination === 'keyset') {
+    if (value<string | null>('window_from_param') === null) problems.push('pagination: "keyset" needs window_from_param (each request starts at the newest lastModified delivered)');
+    if (raw.record_order === 'unsorted') problems.push('pagination: "keyset" needs an API that sorts by lastModified, but record_order is "unsorted"');
+  }
+
   if (problems.length > 0) {
     const list = problems.map((p) => `  - ${p}`).join('\n');
     throw new ConfigError(`Invalid config (${origin}):\n${list}`);
@@ -146,6 +151,8 @@ export function resolveConfig(raw: Record<string, unknown>, origin: string, now 
     recordOrder: value<TapConfig['recordOrder']>('record_order'),
     allowInsecureHttp: allowInsecure,
     userAgent: (raw.user_agent as string | undefined) ?? `tap-bookings/${packageVersion()}`,
+    pagination: value<TapConfig['pagination']>('pagination'),
+    maxRequestsPerSecond: value<number | null>('max_requests_per_second') ?? undefined,
   });
 }
 

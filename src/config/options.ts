@@ -6,6 +6,7 @@ export type BookingType = 'FLIGHT' | 'HOTEL' | 'CAR' | 'RAIL';
 export type WindowFormat = 'iso8601' | 'epoch_seconds' | 'epoch_millis';
 export type SchemaValidationMode = 'warn' | 'fail' | 'off';
 export type RecordOrder = 'auto' | 'ascending' | 'unsorted';
+export type Pagination = 'auto' | 'page_number' | 'keyset';
 
 export interface TapConfig {
   /** Base URL of the API. @example "https://api.example.com" */
@@ -43,7 +44,7 @@ export interface TapConfig {
   readonly maxRetryWaitSeconds: number;
   /** @default 30 */
   readonly requestTimeoutSeconds: number;
-  /** @default 8 */
+  /** @default 16 */
   readonly maxConcurrency: number;
   /** @default "warn" */
   readonly schemaValidation: SchemaValidationMode;
@@ -53,4 +54,8 @@ export interface TapConfig {
   readonly allowInsecureHttp: boolean;
   /** @default "tap-bookings/<version>" */
   readonly userAgent: string;
+  /** @default "auto" */
+  readonly pagination: Pagination;
+  /** Requests per second at most, evenly spaced; undefined for no cap. @default null */
+  readonly maxRequestsPerSecond: number | undefined;
 }

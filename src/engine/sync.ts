@@ -2,8 +2,9 @@ import { setMaxListeners } from 'node:events';
 import type { BookingType, TapConfig } from '../config/options.js';
 import { InterruptedError, isTapError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
-import { advance, toStreamState, type Bookmark, type StreamState } from '../state/bookmarks.js';
+import { advance, hold, toStreamState, type Bookmark, type StreamState } from '../state/bookmarks.js';
 import { Channel } from '../util/channel.js';
+import type { Clock } from '../util/clock.js';
 import { formatDateTime } from '../util/time.js';
 import { readPartition, type PageSource, type PartitionEvent, type PartitionStats } from './partition-reader.js';
 import type { BookingRecord, RecordChecker } from './record-check.js';
@@ -26,6 +27,7 @@ export interface SyncOptions {
   source: PageSource;
   checker: RecordChecker;
   logger: Logger;
+  clock: Clock;
   selected?: ReadonlySet<string> | undefined;
   fullRefresh?: boolean;
   signal?: AbortSignal;
@@ -72,7 +74,7 @@ export async function* runSync(options: SyncOptions): AsyncGenerator<SyncEvent> 
     await channel.push({ kind: 'started', bookingType, from, to });
     if (from > to) {
       logger.info(`${bookingType}: nothing to read (window starts ${formatDateTime(from)}, after its end ${formatDateTime(to)}).`);
-      await channel.push({ kind: 'done', bookingType, bookmark: undefined, stats: { pages: 0, records: 0, filtered: 0, rewinds: 0, sorted: true } });
+      await channel.push({ kind: 'done', bookingType, bookmark: undefined, hold: false, stats: { pages: 0, records: 0, filtered: 0, rewinds: 0, requests: 0, sorted: true, pagination: config.pagination === 'keyset' ? 'keyset' : 'page_number' } });
       return;
     }
     logger.info(`${bookingType}: reading bookings modified from ${formatDateTime(from)} to ${formatDateTime(to)}.`);
@@ -98,7 +100,7 @@ export async function* runSync(options: SyncOptions): AsyncGenerator<SyncEvent> 
         if (event.records.length > 0) yield { type: 'records', bookingType: event.bookingType, records: event.records, raw: event.raw };
         if (event.bookmark && advance(bookmarks, event.bookingType, event.bookmark)) yield state();
       } else {
-        if (event.bookmark && advance(bookmarks, event.bookingType, event.bookmark)) yield state();
+        if (event.hold ? hold(bookmarks, event.bookingType, event.bookmark ?? (options.fullRefresh ? undefined : options.bookmarks.get(event.bookingType))) : event.bookmark && advance(bookmarks, event.bookingType, event.bookmark)) yield state();
         yield { type: 'partition-completed', bookingType: event.bookingType, stats: event.stats };
       }
     }

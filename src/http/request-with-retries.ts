@@ -1,7 +1,8 @@
 import { ApiDataError, HttpError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
-import { sleep } from '../util/sleep.js';
-import { classifyStatus, RETRYABLE_NETWORK_CODES, retryDelayMs, type Decision } from './retry-policy.js';
+import type { Clock } from '../util/clock.js';
+import type { RequestGate } from './request-gate.js';
+import { classifyStatus, parseRetryAfter, RETRYABLE_NETWORK_CODES, retryDelayMs } from './retry-policy.js';
 import { bodySnippet, headerValue, type Exchange } from './transport.js';
 
 export interface RetrySettings {
@@ -15,29 +16,28 @@ export class UnusableBody {
   constructor(readonly reason: string) {}
 }
 
+export type ResponseExchange = Exchange & { kind: 'response' };
+
 export interface RetryingRequest<T> {
   /** Printed in messages, e.g. "GET https://api.example.com/v1/bookings?page=3". */
   describe: string;
+  /** Send one attempt. When `gate` is given, send must pass through it (gate.run or gate.ready). */
   send: (attempt: number) => Promise<Exchange>;
-  /** Turn a 2xx response into a value, or say why it is unusable (its `body` text is decoded only if read). */
-  parse: (exchange: Exchange & { kind: 'response' }) => T | UnusableBody;
-  /**
-   * Called once a 2xx response is in; the promise it returns resolves when the caller is ready for the value: the
-   * body is parsed only then (an unusable one is retried then). Until then the response is kept as bytes, which
-   * costs far less memory and garbage collection than parsed records waiting for their turn.
-   */
-  turn?: (() => Promise<void>) | undefined;
+  /** Turn a 2xx response into a value, or say why it is unusable. */
+  parse: (exchange: ResponseExchange) => T | UnusableBody;
   /** Called on a 401 once per request: drop the cached token so the next send gets a new one. */
   refreshToken?: () => void;
-  /** Called after each exchange with its status (or network error code). */
-  observe?: (exchange: Exchange) => void;
-  onThrottled?: () => void;
-  onSuccess?: () => void;
   /** Build the final error for a non-retryable response, when the caller knows better (the token endpoint does). */
-  failure?: (exchange: Exchange & { kind: 'response' }, decision: Decision & { action: 'fail' }) => Error | undefined;
+  failure?: (exchange: ResponseExchange) => Error | undefined;
+  /**
+   * The API's shared gate. A 429, or any retryable response with a usable Retry-After, pauses every request through
+   * it (not only this one) for the wait; the retry then waits at the gate with everyone else.
+   */
+  gate?: RequestGate | undefined;
   settings: RetrySettings;
   logger: Logger;
-  signal?: AbortSignal;
+  clock: Clock;
+  signal?: AbortSignal | undefined;
 }
 
 export interface RetryStats {
@@ -54,10 +54,10 @@ export async function requestWithRetries<T>(req: RetryingRequest<T>, stats?: Ret
   let refreshed = false;
   for (let attempt = 1; ; attempt++) {
     const exchange = await req.send(attempt);
-    req.observe?.(exchange);
     let reason: string;
     let retryAfter: string | undefined;
     let transientData = false;
+    let throttled = false;
     if (exchange.kind === 'network-error') {
       if (!RETRYABLE_NETWORK_CODES.has(exchange.code)) {
         const hint = exchange.code === 'ENOTFOUND' ? ' (host not found: check the URL)' : /CERT|SSL|TLS/.test(exchange.code) ? ' (TLS certificate rejected)' : '';
@@ -67,10 +67,9 @@ export async function requestWithRetries<T>(req: RetryingRequest<T>, stats?: Ret
     } else {
       const decision = classifyStatus(exchange.status, refreshed);
       if (decision.action === 'accept') {
-        if (req.turn) await req.turn();
         const value = req.parse(exchange);
         if (!(value instanceof UnusableBody)) {
-          req.onSuccess?.();
+          req.gate?.succeeded();
           return value;
         }
         reason = value.reason;
@@ -81,11 +80,10 @@ export async function requestWithRetries<T>(req: RetryingRequest<T>, stats?: Ret
         req.refreshToken();
         continue;
       } else if (decision.action === 'fail' || decision.action === 'refresh-token') {
-        const fail = decision.action === 'fail' ? decision : { action: 'fail' as const, reason: decision.reason, userFault: true };
-        throw req.failure?.(exchange, fail) ?? new HttpError(`${req.describe} failed with ${fail.reason}: ${bodySnippet(exchange.body)}`, exchange.status, { userFault: fail.userFault });
+        throw req.failure?.(exchange) ?? new HttpError(`${req.describe} failed with ${decision.reason}: ${bodySnippet(exchange.body)}`, exchange.status, { userFault: decision.action === 'fail' ? decision.userFault : true });
       } else {
         reason = decision.reason;
-        if (exchange.status === 429) req.onThrottled?.();
+        throttled = exchange.status === 429;
         retryAfter = headerValue(exchange.headers, 'retry-after');
       }
     }
@@ -96,8 +94,15 @@ export async function requestWithRetries<T>(req: RetryingRequest<T>, stats?: Ret
     }
     retries++;
     if (stats) stats.retries++;
-    const delay = retryDelayMs({ attempt: retries, backoffFactorSeconds: req.settings.backoffFactor, maxWaitSeconds: req.settings.maxRetryWaitSeconds, retryAfter });
-    req.logger.warn(`${req.describe}: ${reason}; retry ${retries} of ${req.settings.maxRetries} in ${(delay / 1000).toFixed(2)} s.`);
-    await sleep(delay, req.signal);
+    const now = req.clock.now();
+    const delay = retryDelayMs({ attempt: retries, backoffFactorSeconds: req.settings.backoffFactor, maxWaitSeconds: req.settings.maxRetryWaitSeconds, retryAfter, now });
+    const shared = req.gate !== undefined && (throttled || parseRetryAfter(retryAfter, now) !== undefined);
+    req.logger.warn(`${req.describe}: ${reason}; retry ${retries} of ${req.settings.maxRetries} in ${(delay / 1000).toFixed(2)} s${shared ? ' (every request to the API waits as long)' : ''}.`);
+    if (shared) {
+      if (throttled) req.gate!.throttled(delay);
+      else req.gate!.pause(delay);
+    } else {
+      await req.clock.sleep(delay, req.signal);
+    }
   }
 }

@@ -35,26 +35,35 @@ export interface RetryDelayInput {
   backoffFactorSeconds: number;
   maxWaitSeconds: number;
   retryAfter?: string | undefined;
-  now?: number;
+  /** Epoch ms, to read a Retry-After given as an HTTP date. */
+  now: number;
 }
 
 /**
- * Wait before retry n (n = 1 for the first retry), in ms:
- * Retry-After when the response carries one (delta-seconds or an HTTP date),
- * else backoff_factor * 2^(n-1) seconds; either way at most max_retry_wait_seconds.
+ * Wait before retry n (n = 1 for the first retry), in ms: Retry-After when the response carries a usable one
+ * (delta-seconds or an HTTP date in the future), else backoff_factor * 2^(n-1) seconds; either way at most
+ * max_retry_wait_seconds.
  */
-export function retryDelayMs({ attempt, backoffFactorSeconds, maxWaitSeconds, retryAfter, now = Date.now() }: RetryDelayInput): number {
+export function retryDelayMs({ attempt, backoffFactorSeconds, maxWaitSeconds, retryAfter, now }: RetryDelayInput): number {
   const cap = maxWaitSeconds * 1000;
   const fromHeader = parseRetryAfter(retryAfter, now);
   const delay = fromHeader ?? backoffFactorSeconds * 1000 * 2 ** (attempt - 1);
   return Math.max(0, Math.min(cap, delay));
 }
 
-/** Retry-After as ms from now, or undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+/**
+ * Retry-After as ms from now, or undefined when it gives no usable wait: absent, unreadable, negative, zero, or a
+ * date that is not in the future. The caller then backs off by backoff_factor: an API that says "slow down" with a
+ * meaningless value is not answered with an immediate retry.
+ */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
   if (value === undefined) return undefined;
   const text = value.trim();
-  if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
+  if (/^\d+(\.\d+)?$/.test(text)) {
+    const ms = Number(text) * 1000;
+    return ms > 0 ? ms : undefined;
+  }
+  if (!/[a-z]{3}/i.test(text)) return undefined; // "-5", "1e3", "": neither a delay nor an HTTP date
   const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  return Number.isNaN(date) || date <= now ? undefined : date - now;
 }

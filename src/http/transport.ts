@@ -11,6 +11,8 @@ export interface TransportOptions {
   timeoutMs: number;
   userAgent: string;
   maxSockets: number;
+  /** Told of every exchange (metrics): the URL's path, the status or network error code, and how long it took. */
+  observe?: (exchange: { endpoint: string; status: number | string; durationMs: number }) => void;
 }
 
 export interface OutgoingRequest {
@@ -30,8 +32,10 @@ export interface OutgoingRequest {
 export class Transport {
   private readonly got: Got;
   private readonly agents: { http: HttpAgent; https: HttpsAgent };
+  private readonly observe: TransportOptions['observe'];
 
   constructor(options: TransportOptions) {
+    this.observe = options.observe;
     this.agents = {
       http: new HttpAgent({ keepAlive: true, maxSockets: options.maxSockets }),
       https: new HttpsAgent({ keepAlive: true, maxSockets: options.maxSockets }),
@@ -49,6 +53,12 @@ export class Transport {
   }
 
   async send(request: OutgoingRequest): Promise<Exchange> {
+    const exchange = await this.exchange(request);
+    this.observe?.({ endpoint: new URL(request.url).pathname, status: exchange.kind === 'response' ? exchange.status : exchange.code, durationMs: exchange.durationMs });
+    return exchange;
+  }
+
+  private async exchange(request: OutgoingRequest): Promise<Exchange> {
     const started = performance.now();
     try {
       const response = await this.got(request.url, {

@@ -42,6 +42,18 @@ export function advance(bookmarks: Map<BookingType, Bookmark>, bookingType: Book
 }
 
 /**
+ * Set a bookmark where a read found it safe, even behind one given earlier in the same sync (which then turned out
+ * not to be safe), or remove it (undefined: the partition had none). Returns whether anything changed.
+ */
+export function hold(bookmarks: Map<BookingType, Bookmark>, bookingType: BookingType, at: Bookmark | undefined): boolean {
+  const current = bookmarks.get(bookingType);
+  if (current?.ms === at?.ms && current?.value === at?.value) return false;
+  if (at) bookmarks.set(bookingType, at);
+  else bookmarks.delete(bookingType);
+  return true;
+}
+
+/**
  * Read a whole Singer state (as Meltano passes it), or a STATE message, and return this stream's bookmarks
  * plus the state of other streams, to be passed through untouched.
  */

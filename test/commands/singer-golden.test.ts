@@ -27,6 +27,11 @@ function record(type: string, i: number) {
 function mockApi(type: string, count: number, size: number) {
   const all = Array.from({ length: count }, (_, i) => record(type, i));
   const pages = Math.ceil(count / size);
+  // The window check: a one-second window at the window start, which this API honours (nothing in it).
+  nock(BASE)
+    .get('/v1/bookings')
+    .query({ bookingType: type, page: '0', size: String(size), updatedFrom: '2024-01-01T00:00:00Z', updatedTo: '2024-01-01T00:00:01Z' })
+    .reply(200, { data: [], page: { currentPage: 0, pageSize: size, totalPages: 0, totalElements: 0 } });
   for (let p = 0; p < pages; p++) {
     nock(BASE)
       .get('/v1/bookings')
@@ -44,7 +49,7 @@ it('writes SCHEMA, then RECORDs and a STATE after each page, then a final STATE,
   mockApi('HOTEL', 4, 3);
   const config = writeJson(tempDir(), 'config.json', {
     base_url: BASE, client_id: 'golden-id', client_secret: 'golden-secret', start_date: '2024-01-01T00:00:00Z', end_date: '2026-01-01T00:00:00Z',
-    page_size: 3, max_concurrency: 1, booking_types: ['FLIGHT', 'HOTEL'],
+    page_size: 3, max_concurrency: 1, booking_types: ['FLIGHT', 'HOTEL'], record_order: 'ascending',
   });
   const out = new PassThrough();
   const chunks: string[] = [];

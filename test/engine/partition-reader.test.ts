@@ -1,19 +1,22 @@
-import { readPartition, type PartitionEvent, type ReaderOptions } from '../../src/engine/partition-reader.js';
+import { readPartition, type PageSource, type PartitionEvent, type ReaderOptions } from '../../src/engine/partition-reader.js';
 import { RecordChecker } from '../../src/engine/record-check.js';
 import { ApiDataError } from '../../src/errors.js';
-import type { Page, PageRequest } from '../../src/http/bookings-api.js';
-import { FakeApi, makeRecords } from '../support/fake-api.js';
+import type { PageRequest } from '../../src/http/bookings-api.js';
+import { instantClock } from '../support/clocks.js';
+import { engineConfig } from '../support/engine-config.js';
+import { body, FakeApi, makeRecords, type ApiShape } from '../support/fake-api.js';
 import { memoryLogger } from '../support/quiet-logger.js';
 
 const WINDOW = { bookingType: 'FLIGHT' as const, from: Date.UTC(2024, 0, 1), to: Date.UTC(2026, 0, 1) };
 
-function options(source: ReaderOptions['source'], overrides: Partial<ReaderOptions['config']> = {}): ReaderOptions {
+function options(source: PageSource, overrides: Partial<ReaderOptions['config']> = {}): ReaderOptions & { logger: ReturnType<typeof memoryLogger> } {
   const logger = memoryLogger();
   return {
-    config: { pageSize: 5, firstPage: 0, maxConcurrency: 3, recordOrder: 'auto', ...overrides },
+    config: engineConfig({ pageSize: 5, maxConcurrency: 3, ...overrides }),
     source,
     checker: new RecordChecker(undefined, 'off', logger),
     logger,
+    clock: instantClock(),
   };
 }
 
@@ -24,144 +27,74 @@ async function collect(gen: AsyncGenerator<PartitionEvent>): Promise<PartitionEv
 }
 
 const uuids = (events: PartitionEvent[]) => events.flatMap((e) => (e.kind === 'page' ? e.records.map((r) => r.uuid) : []));
+const done = (events: PartitionEvent[]) => events.at(-1) as Extract<PartitionEvent, { kind: 'done' }>;
 
-describe('readPartition', () => {
-  it('reads every page in order and stops at the last page the body announces', async () => {
-    const api = new FakeApi(makeRecords(23), { pageSize: 5, sorted: true });
-    const events = await collect(readPartition(WINDOW, options(api)));
+/**
+ * A source that logs every request of the read itself (page and window start) before the API serves it; the one
+ * request that checks whether the API applies the window end (a one-second window at its start) is logged apart.
+ */
+function logged(api: FakeApi): PageSource & { requests: PageRequest[]; windowChecks: PageRequest[] } {
+  const requests: PageRequest[] = [];
+  const windowChecks: PageRequest[] = [];
+  return { requests, windowChecks, fetchPage: async (req) => ((isWindowCheck(req) ? windowChecks : requests).push(req), api.serve(req)) };
+}
+
+const isWindowCheck = (req: PageRequest) => req.to === Math.floor(req.from / 1000) * 1000 + 1000;
+
+function api(count: number, shape: Partial<ApiShape> = {}, ties?: number[]): FakeApi {
+  return new FakeApi(makeRecords(count, { ties }), { pageSize: 5, sorted: true, ...shape });
+}
+
+describe('readPartition with page numbers and totals', () => {
+  it('reads every page in order and stops at the last page the totals announce', async () => {
+    const source = logged(api(23));
+    const events = await collect(readPartition(WINDOW, options(source)));
     expect(uuids(events)).toEqual(makeRecords(23).map((r) => r.uuid));
-    expect(api.served).toBe(5);
-    expect(events.at(-1)).toMatchObject({ kind: 'done', stats: { pages: 5, records: 23, rewinds: 0 } });
+    expect(source.requests).toHaveLength(5);
+    expect(source.windowChecks).toHaveLength(1);
+    expect(done(events)).toMatchObject({ kind: 'done', hold: false, stats: { pages: 5, records: 23, rewinds: 0, pagination: 'page_number' } });
   });
 
-  it('prefetches pages but lets each one be parsed only when the reader reaches it (its turn)', async () => {
-    const api = new FakeApi(makeRecords(23), { pageSize: 5, sorted: true });
-    const log: string[] = [];
-    const source = {
-      fetchPage: (req: PageRequest): Promise<Page> => {
-        log.push(`request ${req.page}`);
-        return api.fetchPage(req).then(async (page) => {
-          await req.turn!();
-          log.push(`turn ${req.page}`);
-          return page;
-        });
-      },
-    };
-    for await (const e of readPartition(WINDOW, options(source))) if (e.kind === 'page') log.push(`yield ${e.page}`);
-    for (let p = 1; p < 5; p++) {
-      expect(log.indexOf(`turn ${p}`)).toBeGreaterThan(log.indexOf(`yield ${p - 1}`));
-      expect(log.indexOf(`turn ${p}`)).toBeLessThan(log.indexOf(`yield ${p}`));
+  it('requests the pages the totals announce ahead of the reader, up to max_concurrency', async () => {
+    const source = logged(api(40));
+    const firstTaken: number[] = [];
+    for await (const e of readPartition(WINDOW, options(source, { maxConcurrency: 4 }))) {
+      if (e.kind === 'page' && e.page === 1) firstTaken.push(source.requests.length);
     }
-    // Prefetching still runs ahead of the turns: once page 0 told the page count, pages 1 to 3 were requested
-    // before page 1 was handed out.
-    expect(log.indexOf('request 3')).toBeLessThan(log.indexOf('yield 1'));
-    expect(log.indexOf('request 3')).toBeLessThan(log.indexOf('turn 2'));
+    // Page 0 told the page count; by the time page 1 is handed out, pages up to 4 have been asked for.
+    expect(firstTaken[0]).toBeGreaterThanOrEqual(5);
+    // Eight full pages, and one more to check the last full page was the last.
+    expect(source.requests.map((r) => r.page).sort((x, y) => x - y)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
-  it('keeps fewer pages requested ahead while responses wait for the reader, and max_concurrency while it waits for them', async () => {
-    const outstandingWhenTaken = async (apiDelayMs: number, readerDelayMs: number, maxConcurrency = 8): Promise<number[]> => {
-      const api = new FakeApi(makeRecords(200), { pageSize: 5, sorted: true });
-      let outstanding = 0;
-      const seen: number[] = [];
-      const source = {
-        fetchPage: async (req: PageRequest): Promise<Page> => {
-          outstanding++;
-          const page = api.serve(req);
-          await new Promise((r) => setTimeout(r, apiDelayMs));
-          await req.turn!();
-          seen.push(outstanding--);
-          return page;
-        },
-      };
-      for await (const e of readPartition(WINDOW, options(source, { maxConcurrency }))) {
-        if (e.kind === 'page') await new Promise((r) => setTimeout(r, readerDelayMs));
-      }
-      return seen;
-    };
-    // A fast API and a slow reader: after the first pages, at most 2-3 requested ahead instead of 8.
-    const fast = await outstandingWhenTaken(0, 3);
-    expect(Math.max(...fast.slice(20))).toBeLessThanOrEqual(3);
-    // A slow API and a fast reader: the reader keeps max_concurrency pages requested.
-    const slow = await outstandingWhenTaken(20, 0);
-    expect(Math.max(...slow.slice(5, 30))).toBe(8);
-    // Never more than max_concurrency, even when it is below the usual floor of 2.
-    expect(Math.max(...(await outstandingWhenTaken(0, 3, 1)))).toBe(1);
-  });
-
-  it('stops after a short page when the API reports no totals', async () => {
-    const api = new FakeApi(makeRecords(12), { pageSize: 5, sorted: true, totals: false });
-    const events = await collect(readPartition(WINDOW, options(api)));
-    expect(uuids(events)).toHaveLength(12);
-    expect(api.served).toBe(3);
-  });
-
-  it('stops after an empty page when the record count is a multiple of the page size and there are no totals', async () => {
-    const api = new FakeApi(makeRecords(10), { pageSize: 5, sorted: true, totals: false });
-    const events = await collect(readPartition(WINDOW, options(api)));
+  it('checks a full last page with one more request, and takes an empty answer for the end', async () => {
+    const source = logged(api(10));
+    const events = await collect(readPartition(WINDOW, options(source)));
     expect(uuids(events)).toHaveLength(10);
-    expect(api.served).toBe(3);
+    expect(source.requests.map((r) => r.page)).toEqual([0, 1, 2]);
   });
 
   it('counts pages from first_page', async () => {
-    const api = new FakeApi(makeRecords(7), { pageSize: 5, sorted: true, firstPage: 1 });
-    const pages: number[] = [];
-    api.beforeServe = (req) => pages.push(req.page);
-    const events = await collect(readPartition(WINDOW, options(api, { firstPage: 1 })));
+    const source = logged(api(7, { firstPage: 1 }));
+    const events = await collect(readPartition(WINDOW, options(source, { firstPage: 1 })));
     expect(uuids(events)).toHaveLength(7);
-    expect(pages.sort()).toEqual([1, 2]);
-  });
-
-  it('fails clearly instead of looping when the API ignores the page parameter', async () => {
-    const records = makeRecords(5).map((r) => ({ uuid: r.uuid, lastModified: new Date(r.ms).toISOString() }));
-    const source = { fetchPage: async (req: PageRequest): Promise<Page> => ({ page: req.page, records, totalPages: undefined, totalElements: undefined }) };
-    await expect(collect(readPartition(WINDOW, options(source)))).rejects.toThrow(/same 5 FLIGHT records for page 1 as for page 0.*ignore the "page" parameter/);
-  });
-
-  it('filters on the client records outside the window, for APIs that ignore the window parameters', async () => {
-    const all = makeRecords(20);
-    const api = new FakeApi(all, { pageSize: 5, sorted: true });
-    const from = all[5]!.ms;
-    const to = all[14]!.ms;
-    const source = { fetchPage: (req: PageRequest) => api.fetchPage({ ...req, from: 0, to: Number.MAX_SAFE_INTEGER }) };
-    const events = await collect(readPartition({ ...WINDOW, from, to }, options(source)));
-    expect(uuids(events)).toEqual(all.slice(5, 15).map((r) => r.uuid));
-    expect(events.at(-1)).toMatchObject({ kind: 'done', stats: { filtered: 10 } });
-  });
-
-  it('gives each page of a sorted stream the newest lastModified delivered so far as its bookmark', async () => {
-    const all = makeRecords(12);
-    const events = await collect(readPartition(WINDOW, options(new FakeApi(all, { pageSize: 5, sorted: true }))));
-    const bookmarks = events.filter((e) => e.kind === 'page').map((e) => e.bookmark?.ms);
-    expect(bookmarks).toEqual([all[4]!.ms, all[9]!.ms, all[11]!.ms]);
-  });
-
-  it('moves the bookmark only at the end of the window when records are not sorted by lastModified', async () => {
-    const all = makeRecords(12).reverse().map((r, i) => ({ uuid: `u${String(i).padStart(4, '0')}`, ms: r.ms }));
-    const events = await collect(readPartition(WINDOW, options(new FakeApi(all, { pageSize: 5, sorted: false }))));
-    const pageBookmarks = events.filter((e) => e.kind === 'page').map((e) => e.bookmark);
-    expect(pageBookmarks).toEqual([undefined, undefined, undefined]);
-    expect(events.at(-1)).toMatchObject({ kind: 'done', bookmark: { ms: Math.max(...all.map((r) => r.ms)) }, stats: { sorted: false } });
-  });
-
-  it('never gives a mid-window bookmark when record_order is unsorted, even if the records happen to be sorted', async () => {
-    const events = await collect(readPartition(WINDOW, options(new FakeApi(makeRecords(12), { pageSize: 5, sorted: true }), { recordOrder: 'unsorted' })));
-    expect(events.filter((e) => e.kind === 'page').every((e) => e.bookmark === undefined)).toBe(true);
+    expect(source.requests.map((r) => r.page).sort()).toEqual([1, 2]);
   });
 
   it('reads again from an earlier page when a record leaves the window between two pages, so none is skipped', async () => {
     const all = makeRecords(15);
-    const api = new FakeApi(all, { pageSize: 5, sorted: true });
+    const a = api(15);
     let mutated = false;
-    api.beforeServe = (req) => {
+    a.beforeServe = (req) => {
       if (req.page === 1 && !mutated) {
         mutated = true;
-        api.modify(all[2]!.uuid); // on page 0, already read: everything after it shifts left by one
+        a.modify(all[2]!.uuid); // on page 0, already read: everything after it shifts left by one
       }
     };
-    const events = await collect(readPartition(WINDOW, options(api, { maxConcurrency: 1 })));
+    const events = await collect(readPartition(WINDOW, options(a, { maxConcurrency: 1 })));
     const got = new Set(uuids(events));
-    for (const r of all) if (r.uuid !== all[2]!.uuid) expect(got.has(r.uuid)).toBe(true);
-    expect(events.at(-1)).toMatchObject({ kind: 'done', stats: { rewinds: 1 } });
+    expect(all.filter((r, i) => i !== 2 && !got.has(r.uuid))).toEqual([]);
+    expect(done(events).stats.rewinds).toBeGreaterThan(0);
   });
 
   it.each([
@@ -169,37 +102,235 @@ describe('readPartition', () => {
     ['caps it silently', false],
   ])('reads again far enough back when the API serves smaller pages than asked for and %s', async (_label, reportPageSize) => {
     const all = makeRecords(30);
-    const api = new FakeApi(all, { pageSize: 3, sorted: true, reportPageSize });
+    const a = new FakeApi(all, { pageSize: 3, sorted: true, reportPageSize });
     let mutated = false;
-    api.beforeServe = (req) => {
+    a.beforeServe = (req) => {
       if (req.page === 4 && !mutated) {
         mutated = true;
-        for (const i of [2, 5, 8, 10]) api.modify(all[i]!.uuid); // 4 records leave: 4 slide back over a 3-record page boundary
+        for (const i of [2, 5, 8, 10]) a.modify(all[i]!.uuid); // 4 records leave: 4 slide back over a 3-record page boundary
       }
     };
-    const events = await collect(readPartition(WINDOW, options(api, { pageSize: 10, maxConcurrency: 1 })));
+    const events = await collect(readPartition(WINDOW, options(a, { pageSize: 10, maxConcurrency: 1 })));
     const got = new Set(uuids(events));
     expect(all.filter((r, i) => ![2, 5, 8, 10].includes(i) && !got.has(r.uuid)).map((r) => r.uuid)).toEqual([]);
   });
 
-  it('does not stop early at a short page when the body says the API serves fewer records per page than asked for', async () => {
-    const api = new FakeApi(makeRecords(12), { pageSize: 4, sorted: true, totals: false, reportPageSize: true });
-    const events = await collect(readPartition(WINDOW, options(api, { pageSize: 10 })));
-    expect(uuids(events)).toHaveLength(12);
+  it('fetches again a page that comes back empty in the middle while the totals say more, instead of taking it for the end', async () => {
+    const a = api(23, { sorted: false, emptyOnce: 2 });
+    const opts = options(a);
+    const events = await collect(readPartition(WINDOW, opts));
+    expect(new Set(uuids(events)).size).toBe(23);
+    expect(opts.logger.lines.join('\n')).toMatch(/page 2 holds 0 records where the API's own total of 23 \(at 5 a page\) implies 5; retry 1 of 3/);
+  });
+
+  it('fails, naming the contradiction, when that page stays empty; the window yields no final bookmark', async () => {
+    const a = api(23, { sorted: false });
+    const source: PageSource = { fetchPage: async (req) => (req.page === 2 ? body({ data: null, page: { totalElements: 23, totalPages: 5 } }) : a.serve(req)) };
+    const events: PartitionEvent[] = [];
+    await expect((async () => { for await (const e of readPartition(WINDOW, options(source))) events.push(e); })()).rejects.toThrow(
+      new ApiDataError('FLIGHT: page 2 holds 0 records where the API\'s own total of 23 (at 5 a page) implies 5, and still so after 3 retries (GET fake). The partition stops here rather than take the page for the end of the data; its bookmark does not move past what was read.'),
+    );
+    expect(events.some((e) => e.kind === 'done')).toBe(false);
+  });
+
+  it('goes by totalElements when totalPages is too small', async () => {
+    const a = api(23, { sorted: false });
+    const source: PageSource = { fetchPage: async (req) => body({ ...a.page(req), page: { totalElements: 23, totalPages: 2 } }) };
+    expect(new Set(uuids(await collect(readPartition(WINDOW, options(source))))).size).toBe(23);
+  });
+
+  it('does not loop on totals that flicker: it stops trusting them and still delivers every record', async () => {
+    const a = api(40, { sorted: false, totals: 'flicker' });
+    const opts = options(a);
+    const events = await collect(readPartition(WINDOW, opts));
+    expect(new Set(uuids(events)).size).toBe(40);
+    expect(a.served).toBeLessThan(3 * 9); // the request budget: three times the pages the first totals imply
+    expect(opts.logger.lines.join('\n')).toMatch(/the API's totals cannot be relied on/);
+  });
+});
+
+describe('readPartition loops and budgets', () => {
+  it('fails clearly instead of looping when the API ignores the page parameter', async () => {
+    const records = makeRecords(5).map((r) => ({ uuid: r.uuid, lastModified: new Date(r.ms).toISOString() }));
+    const source: PageSource = { fetchPage: async () => body({ data: records }) };
+    await expect(collect(readPartition(WINDOW, options(source)))).rejects.toThrow(/same 5 records for page 3 as for page 2: it seems to ignore the "page" parameter/);
+  });
+
+  it('fails clearly when pages alternate A, B, A, B under a huge totalPages', async () => {
+    const [a, b] = [makeRecords(5), makeRecords(5, { start: Date.UTC(2025, 1, 1) })].map((rs) => rs.map((r) => ({ uuid: `${r.ms}`, lastModified: new Date(r.ms).toISOString() })));
+    const source = { requests: 0, fetchPage: async (req: PageRequest) => (source.requests++, body({ data: req.page % 2 ? b : a, page: { totalPages: 1_000_000 } })) };
+    await expect(collect(readPartition(WINDOW, options(source)))).rejects.toThrow(ApiDataError);
+    expect(source.requests).toBeLessThan(20);
+  });
+
+  it('stops with a clear error when an API keeps answering past what its own totals justify', async () => {
+    // Each page is new, and each says there are a few more records than the last: a read that never ends.
+    let n = 0;
+    const source: PageSource = {
+      fetchPage: async (req) => {
+        const records = Array.from({ length: 5 }, () => ({ uuid: `x${n}`, lastModified: new Date(WINDOW.from + n++ * 1000).toISOString() }));
+        return body({ data: records, page: { totalElements: 10 + req.page * 5 + 5 } });
+      },
+    };
+    await expect(collect(readPartition(WINDOW, options(source)))).rejects.toThrow(/FLIGHT: the read of the window was still not over after \d+ requests, more than the API's own figures justify/);
+    expect(n / 5).toBeLessThan(60);
+  });
+});
+
+describe('readPartition without totals', () => {
+  it('reads unsorted pages one after another until an empty page, asked for twice', async () => {
+    const source = logged(api(12, { totals: 'none', sorted: false }));
+    const events = await collect(readPartition(WINDOW, options(source)));
+    expect(new Set(uuids(events)).size).toBe(12);
+    expect(source.requests.filter((r) => r.from === WINDOW.from).map((r) => r.page)).toEqual([0, 1, 2, 3, 3]);
+    expect(done(events).stats.pagination).toBe('page_number');
+    // Without totals nothing showed whether records moved: what changed after the window end is asked for (none did).
+    expect(source.requests.filter((r) => r.from !== WINDOW.from)).toEqual([expect.objectContaining({ page: 0, from: WINDOW.to + 1000, to: undefined }), expect.objectContaining({ page: 0 })]);
+    expect(done(events)).toMatchObject({ hold: false });
+  });
+
+  it('reads sorted records by keyset: each request starts at the newest lastModified delivered', async () => {
+    const all = makeRecords(70);
+    const source = logged(new FakeApi(all, { pageSize: 20, sorted: true, totals: 'none' }));
+    // (The window check, a one-second window at the start, is logged apart.)
+    const events = await collect(readPartition(WINDOW, options(source, { pageSize: 20 })));
+    expect(uuids(events)).toEqual(all.map((r) => r.uuid));
+    expect(done(events).stats.pagination).toBe('keyset');
+    // Page 0 showed 20 records in order; from then on the window start moves to the last record's second each time
+    // (the record at that second comes again and is skipped: 19 new records a page).
+    expect(source.requests.slice(1, 4).map((r) => [r.page, r.from])).toEqual([[0, all[19]!.ms], [0, all[38]!.ms], [0, all[57]!.ms]]);
+  });
+
+  it('waits for a dozen records in order before it believes they are sorted, then reads the window again by keyset', async () => {
+    const all = makeRecords(23);
+    const source = logged(new FakeApi(all, { pageSize: 5, sorted: true, totals: 'none' }));
+    const events = await collect(readPartition(WINDOW, options(source)));
+    expect(new Set(uuids(events))).toEqual(new Set(all.map((r) => r.uuid)));
+    expect(done(events).stats.pagination).toBe('keyset');
+    expect(source.requests.slice(0, 4).map((r) => [r.page, r.from])).toEqual([[0, WINDOW.from], [1, WINDOW.from], [2, WINDOW.from], [0, WINDOW.from]]);
+  });
+
+  it('loses nothing to records leaving the window under keyset, and gives every page a bookmark', async () => {
+    const all = makeRecords(23);
+    const a = new FakeApi(all, { pageSize: 5, sorted: true, totals: 'none' });
+    let served = 0;
+    a.beforeServe = () => {
+      if (++served === 3) for (const i of [1, 3, 6]) a.modify(all[i]!.uuid);
+    };
+    const events = await collect(readPartition(WINDOW, options(a, { recordOrder: 'ascending' })));
+    expect(all.filter((r, i) => ![1, 3, 6].includes(i) && !uuids(events).includes(r.uuid))).toEqual([]);
+    expect(events.filter((e) => e.kind === 'page' && e.records.length > 0).every((e) => e.kind === 'page' && e.bookmark !== undefined)).toBe(true);
+  });
+
+  it('pages through a second that holds more records than a page, then checks what changed after the window', async () => {
+    const all = makeRecords(14, { ties: [1, 2, 3, 4, 5, 6, 7, 8] }); // records 0-8 share one lastModified
+    const source = logged(new FakeApi(all, { pageSize: 3, sorted: true, totals: 'none' }));
+    const events = await collect(readPartition(WINDOW, options(source, { pageSize: 3 })));
+    expect(new Set(uuids(events))).toEqual(new Set(all.map((r) => r.uuid)));
+    // The change probe asks for everything modified after the window end, without an end.
+    expect(source.requests.at(-1)).toMatchObject({ from: WINDOW.to + 1000, to: undefined });
+  });
+
+  it('moves from keyset back to page numbers, for good, when the records turn out unsorted', async () => {
+    const sorted = makeRecords(20);
+    const shuffled = [...sorted.slice(0, 15), ...[17, 15, 19, 16, 18].map((i) => sorted[i]!)];
+    const records = shuffled.map((r) => ({ uuid: r.uuid, lastModified: new Date(r.ms).toISOString() }));
+    // Served in this order, honouring the window start, without totals; record_order says it sorts. (Keyset itself
+    // can only notice disorder within a page: an API that lies about its order can make it skip records.)
+    const source: PageSource = {
+      fetchPage: async (req) => body({ data: records.filter((r) => Date.parse(r.lastModified) >= req.from).slice(req.page * 5, req.page * 5 + 5) }),
+    };
+    const opts = options(source, { recordOrder: 'ascending' });
+    const events = await collect(readPartition(WINDOW, opts));
+    expect(new Set(uuids(events)).size).toBe(20);
+    expect(done(events).stats.pagination).toBe('page_number');
+    expect(opts.logger.lines.join('\n')).toMatch(/keyset pagination is not possible \(the records are not sorted by lastModified\); reading the window again with page numbers/);
+  });
+});
+
+describe('readPartition bookmarks', () => {
+  it('gives each page of a sorted stream the newest lastModified delivered once enough records came in order', async () => {
+    const all = makeRecords(30);
+    const events = await collect(readPartition(WINDOW, options(api(30))));
+    const bookmarks = events.filter((e) => e.kind === 'page').map((e) => e.bookmark?.ms);
+    // 12 records in strictly rising order before the order is believed (pages of 5: from the third page on).
+    expect(bookmarks).toEqual([undefined, undefined, all[14]!.ms, all[19]!.ms, all[24]!.ms, all[29]!.ms]);
+    expect(done(events).bookmark?.ms).toBe(all[29]!.ms);
+  });
+
+  it('moves the bookmark only at the end of the window when records are not sorted by lastModified', async () => {
+    const events = await collect(readPartition(WINDOW, options(api(12, { sorted: false }))));
+    expect(events.filter((e) => e.kind === 'page').map((e) => e.bookmark)).toEqual([undefined, undefined, undefined]);
+    expect(done(events)).toMatchObject({ bookmark: { ms: Math.max(...makeRecords(12).map((r) => r.ms)) }, stats: { sorted: false } });
+  });
+
+  it('never gives a mid-window bookmark when record_order is unsorted, even if the records happen to be sorted', async () => {
+    const events = await collect(readPartition(WINDOW, options(api(30), { recordOrder: 'unsorted' })));
+    expect(events.filter((e) => e.kind === 'page').every((e) => e.bookmark === undefined)).toBe(true);
+  });
+
+  it('trusts the order from the first page with record_order ascending', async () => {
+    const events = await collect(readPartition(WINDOW, options(api(12), { recordOrder: 'ascending' })));
+    expect(events.find((e) => e.kind === 'page')?.kind === 'page' && events.find((e) => e.kind === 'page')).toMatchObject({ bookmark: { ms: makeRecords(12)[4]!.ms } });
+  });
+});
+
+describe('readPartition against an API that ignores the window', () => {
+  it('trims records outside the window on the client side', async () => {
+    const all = makeRecords(20);
+    const a = new FakeApi(all, { pageSize: 5, sorted: true, honoursWindow: false });
+    const window = { ...WINDOW, from: all[5]!.ms, to: all[14]!.ms };
+    const events = await collect(readPartition(window, options(a)));
+    expect(new Set(uuids(events))).toEqual(new Set(all.slice(5, 15).map((r) => r.uuid)));
+    expect(done(events).stats.filtered).toBeGreaterThanOrEqual(10);
+  });
+
+  it('keeps the bookmark where it was when the read saw fewer distinct records than the API lists: a change moved one past it', async () => {
+    const all = makeRecords(20);
+    const a = new FakeApi(all, { pageSize: 5, sorted: true, honoursWindow: false });
+    let served = 0;
+    a.beforeServe = () => {
+      if (++served === 2) a.modify(all[3]!.uuid); // delivered on page 0; moves to the end of the list
+    };
+    const opts = options(a, { windowFromParam: null, windowToParam: null });
+    const events = await collect(readPartition(WINDOW, opts));
+    expect(done(events)).toMatchObject({ hold: true, bookmark: undefined });
+    expect(opts.logger.lines.join('\n')).toMatch(/cannot be sure it missed nothing \(the read saw 19 distinct records of the 20 the API lists, so records moved past it while it read\); the bookmark stays where this sync started/);
+  });
+
+  it('reads the window again one page after another once records past its end show the API ignores it', async () => {
+    const all = makeRecords(20);
+    const a = new FakeApi([...all, { uuid: 'late', ms: WINDOW.to + 5000 }], { pageSize: 5, sorted: true, honoursWindow: false });
+    const opts = options(a);
+    const events = await collect(readPartition(WINDOW, opts));
+    expect(new Set(uuids(events))).toEqual(new Set(all.map((r) => r.uuid)));
+    expect(opts.logger.lines.join('\n')).toMatch(/the API ignores the window end; reading the window again from its start, one page after another/);
+    expect(done(events)).toMatchObject({ hold: false, bookmark: { ms: all[19]!.ms } });
+  });
+});
+
+describe('readPartition records', () => {
+  it('fetches a page again when its body is unusable, then fails naming the request', async () => {
+    let calls = 0;
+    const source: PageSource = { fetchPage: async (req) => (isWindowCheck(req) || calls++, body({ items: [] }, 'GET https://api.example.com/v1/bookings?page=0')) };
+    await expect(collect(readPartition(WINDOW, options(source, { maxRetries: 2 })))).rejects.toThrow(
+      new ApiDataError('GET https://api.example.com/v1/bookings?page=0 failed after 2 retries: the response has no "data" key: {"items":[]}.'),
+    );
+    expect(calls).toBe(3);
   });
 
   it('stops the sync, naming the booking type, page and index, when a record has no uuid', async () => {
-    const source = { fetchPage: async (req: PageRequest): Promise<Page> => ({ page: req.page, records: [{ uuid: 'a', lastModified: '2025-01-01T00:00:00.000Z' }, { lastModified: '2025-01-01T00:00:00.000Z' }], totalPages: 1, totalElements: 2 }) };
+    const source: PageSource = { fetchPage: async () => body({ data: [{ uuid: 'a', lastModified: '2025-01-01T00:00:00.000Z' }, { lastModified: '2025-01-01T00:00:00.000Z' }], page: { totalPages: 1, totalElements: 2 } }) };
     await expect(collect(readPartition(WINDOW, options(source)))).rejects.toThrow(new ApiDataError('The API returned a record without a uuid (FLIGHT page 0, record 1); uuid is the primary key, so the sync stops rather than drop it.'));
   });
 
   it('stops the sync when a record has an unreadable lastModified', async () => {
-    const source = { fetchPage: async (req: PageRequest): Promise<Page> => ({ page: req.page, records: [{ uuid: 'a', lastModified: 'yesterday' }], totalPages: 1, totalElements: 1 }) };
+    const source: PageSource = { fetchPage: async () => body({ data: [{ uuid: 'a', lastModified: 'yesterday' }], page: { totalPages: 1, totalElements: 1 } }) };
     await expect(collect(readPartition(WINDOW, options(source)))).rejects.toThrow(/Record a \(FLIGHT page 0, record 0\) has an unreadable lastModified "yesterday"/);
   });
 
   it('keeps only the selected properties', async () => {
-    const events = await collect(readPartition(WINDOW, { ...options(new FakeApi(makeRecords(3), { pageSize: 5, sorted: true })), selected: new Set(['uuid', 'lastModified']) }));
+    const events = await collect(readPartition(WINDOW, { ...options(api(3)), selected: new Set(['uuid', 'lastModified']) }));
     const page = events.find((e) => e.kind === 'page');
     expect(page?.kind === 'page' && Object.keys(page.records[0]!)).toEqual(['uuid', 'lastModified']);
   });

@@ -7,17 +7,14 @@ import type { PageRequest } from '../../src/http/bookings-api.js';
 import type { Bookmark } from '../../src/state/bookmarks.js';
 import { FakeApi, makeRecords } from '../support/fake-api.js';
 import { memoryLogger } from '../support/quiet-logger.js';
+import { instantClock } from '../support/clocks.js';
+import { engineConfig } from '../support/engine-config.js';
 
 const START = Date.UTC(2024, 0, 1);
 const SYNC_START = Date.UTC(2026, 0, 1);
 
 function config(overrides: Partial<TapConfig> = {}): TapConfig {
-  return {
-    baseUrl: 'https://api.example.com', clientId: 'id', clientSecret: 'secret', tokenUrl: 'https://api.example.com/oauth/token', scope: undefined, authMethod: 'body',
-    startDate: START, endDate: undefined, bookingTypes: ['FLIGHT', 'HOTEL'], pageSize: 4, firstPage: 0, windowFromParam: 'updatedFrom', windowToParam: 'updatedTo',
-    windowFormat: 'iso8601', lookbackWindowSeconds: 0, maxRetries: 0, backoffFactor: 0, maxRetryWaitSeconds: 0, requestTimeoutSeconds: 5, maxConcurrency: 3,
-    schemaValidation: 'off', recordOrder: 'auto', allowInsecureHttp: false, userAgent: 'test', ...overrides,
-  };
+  return engineConfig({ startDate: START, maxRetries: 0, ...overrides });
 }
 
 function sources(apis: Record<string, FakeApi>) {
@@ -32,7 +29,7 @@ async function collect(gen: AsyncGenerator<SyncEvent>): Promise<SyncEvent[]> {
 
 function run(apis: Record<string, FakeApi>, overrides: Partial<TapConfig> = {}, bookmarks: ReadonlyMap<BookingType, Bookmark> = new Map()) {
   const logger = memoryLogger('error');
-  return runSync({ config: config(overrides), bookmarks, syncStart: SYNC_START, source: sources(apis), checker: new RecordChecker(undefined, 'off', logger), logger });
+  return runSync({ config: config(overrides), bookmarks, syncStart: SYNC_START, source: sources(apis), checker: new RecordChecker(undefined, 'off', logger), logger, clock: instantClock() });
 }
 
 describe('runSync', () => {
@@ -68,7 +65,7 @@ describe('runSync', () => {
         const written = new Set<string>();
         let ok = true;
         const consume = (async () => {
-          for await (const e of runSync({ config: config(), bookmarks: new Map(), syncStart: SYNC_START, source, checker: new RecordChecker(undefined, 'off', logger), logger })) {
+          for await (const e of runSync({ config: config(), bookmarks: new Map(), syncStart: SYNC_START, source, checker: new RecordChecker(undefined, 'off', logger), logger, clock: instantClock() })) {
             if (e.type === 'records') e.records.forEach((r) => written.add(r.uuid));
             if (e.type === 'state') {
               for (const p of e.state.partitions) {
@@ -122,7 +119,7 @@ describe('runSync', () => {
     const source = { fetchPage: async (req: PageRequest) => { if (req.page === 3) controller.abort(); if (controller.signal.aborted) throw new Error('aborted'); return api.serve(req); } };
     const events: SyncEvent[] = [];
     await expect((async () => {
-      for await (const e of runSync({ config: config({ bookingTypes: ['FLIGHT'], maxConcurrency: 1 }), bookmarks: new Map(), syncStart: SYNC_START, source, checker: new RecordChecker(undefined, 'off', logger), logger, signal: controller.signal })) events.push(e);
+      for await (const e of runSync({ config: config({ bookingTypes: ['FLIGHT'], maxConcurrency: 1 }), bookmarks: new Map(), syncStart: SYNC_START, source, checker: new RecordChecker(undefined, 'off', logger), logger, clock: instantClock(), signal: controller.signal })) events.push(e);
     })()).rejects.toBeInstanceOf(InterruptedError);
     expect(events.filter((e) => e.type === 'records')).toHaveLength(3);
   });

@@ -2,6 +2,7 @@ import nock from 'nock';
 import { OAuth2ClientCredentials, type OAuth2Options } from '../../src/auth/oauth2.js';
 import { AuthError } from '../../src/errors.js';
 import { Transport } from '../../src/http/transport.js';
+import { instantClock } from '../support/clocks.js';
 import { memoryLogger } from '../support/quiet-logger.js';
 
 const AUTH = 'https://auth.unit.test';
@@ -22,6 +23,7 @@ afterEach(() => {
 });
 
 function client(overrides: Partial<OAuth2Options> = {}, now?: () => number) {
+  const clock = now ? { ...instantClock(), now } : undefined;
   const logger = memoryLogger();
   const options: OAuth2Options = {
     tokenUrl: TOKEN_URL,
@@ -31,7 +33,7 @@ function client(overrides: Partial<OAuth2Options> = {}, now?: () => number) {
     retry: { maxRetries: 2, backoffFactor: 0.001, maxRetryWaitSeconds: 1 },
     ...overrides,
   };
-  return { auth: new OAuth2ClientCredentials(options, transport, logger, now), logger };
+  return { auth: new OAuth2ClientCredentials(options, transport, logger, clock), logger };
 }
 
 describe('OAuth2ClientCredentials', () => {

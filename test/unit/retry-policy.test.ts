@@ -2,6 +2,7 @@ import { ApiDataError, HttpError } from '../../src/errors.js';
 import { requestWithRetries, UnusableBody, type RetrySettings } from '../../src/http/request-with-retries.js';
 import { classifyStatus, parseRetryAfter, retryDelayMs, RETRYABLE_NETWORK_CODES } from '../../src/http/retry-policy.js';
 import type { Exchange } from '../../src/http/transport.js';
+import { instantClock } from '../support/clocks.js';
 import { memoryLogger } from '../support/quiet-logger.js';
 
 const NOW = Date.UTC(2025, 5, 1, 12, 0, 0);
@@ -58,14 +59,24 @@ describe('retryDelayMs', () => {
 
   it('honours Retry-After in seconds instead of the backoff', () => {
     expect(retryDelayMs({ attempt: 1, backoffFactorSeconds: 2, maxWaitSeconds: 60, retryAfter: '7', now: NOW })).toBe(7000);
-    expect(retryDelayMs({ attempt: 4, backoffFactorSeconds: 2, maxWaitSeconds: 60, retryAfter: ' 0 ', now: NOW })).toBe(0);
+    expect(retryDelayMs({ attempt: 4, backoffFactorSeconds: 2, maxWaitSeconds: 60, retryAfter: ' 1.5 ', now: NOW })).toBe(1500);
   });
 
   it('honours Retry-After as an HTTP date', () => {
     const header = new Date(NOW + 12_000).toUTCString();
     expect(retryDelayMs({ attempt: 1, backoffFactorSeconds: 2, maxWaitSeconds: 60, retryAfter: header, now: NOW })).toBe(12_000);
-    const past = new Date(NOW - 5_000).toUTCString();
-    expect(retryDelayMs({ attempt: 1, backoffFactorSeconds: 2, maxWaitSeconds: 60, retryAfter: past, now: NOW })).toBe(0);
+  });
+
+  it.each([
+    ['a date in the past', new Date(NOW - 5_000).toUTCString()],
+    ['the present moment', new Date(NOW).toUTCString()],
+    ['a negative number', '-5'],
+    ['zero', '0'],
+    ['a number in another notation', '1e3'],
+    ['empty', ''],
+  ])('falls back to backoff_factor when Retry-After is %s: a "slow down" without a usable wait is no licence to retry at once', (_label, header) => {
+    expect(parseRetryAfter(header, NOW)).toBeUndefined();
+    expect(retryDelayMs({ attempt: 2, backoffFactorSeconds: 1.5, maxWaitSeconds: 60, retryAfter: header, now: NOW })).toBe(3000);
   });
 
   it('caps Retry-After (seconds or date) at max_retry_wait_seconds', () => {
@@ -103,7 +114,7 @@ function run(exchanges: Exchange[], settings: RetrySettings = FAST, parse?: (bod
   const logger = memoryLogger();
   const stats = { retries: 0 };
   const promise = requestWithRetries(
-    { describe: 'GET https://api.test/x', send: script.send, parse: (e) => (parse ?? ((b: string) => JSON.parse(b) as unknown))(e.body), settings, logger },
+    { describe: 'GET https://api.test/x', send: script.send, parse: (e) => (parse ?? ((b: string) => JSON.parse(b) as unknown))(e.body), settings, logger, clock: instantClock(NOW) },
     stats,
   );
   return { promise, script, logger, stats };

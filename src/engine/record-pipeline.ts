@@ -1,0 +1,79 @@
+import type { BookingType } from '../config/options.js';
+import type { Page } from '../http/page-body.js';
+import type { BookingRecord, RecordChecker } from './record-check.js';
+
+/** A page's records after checking: each record and its lastModified in ms, in page order. */
+export interface CheckedPage {
+  records: BookingRecord[];
+  ms: number[];
+}
+
+/** What a page delivers: the records to write and, when writers may copy them, their bytes as received. */
+export interface Delivery {
+  records: BookingRecord[];
+  /** Each delivered record's lastModified in ms. */
+  ms: number[];
+  raw: Uint8Array[] | undefined;
+  /** Records outside the window (an API that ignores the window parameters), trimmed here. */
+  outside: number;
+  /** Records this read had delivered already (keyset re-reads its start's second). */
+  repeats: number;
+}
+
+/**
+ * What happens to each record between the page and the writer: check (uuid and lastModified usable, schema),
+ * window (records outside [from, to] are trimmed), project (only the selected properties).
+ */
+export class RecordPipeline {
+  constructor(
+    private readonly checker: RecordChecker,
+    private readonly bookingType: BookingType,
+    private readonly window: { from: number; to: number },
+    /** Properties to keep (undefined keeps all). */
+    private readonly selected: ReadonlySet<string> | undefined,
+  ) {}
+
+  check(page: Page): CheckedPage {
+    const records = new Array<BookingRecord>(page.records.length);
+    const ms = new Array<number>(page.records.length);
+    for (let i = 0; i < page.records.length; i++) {
+      const checked = this.checker.check(page.records[i], { bookingType: this.bookingType, page: page.page, index: i });
+      records[i] = checked.record;
+      ms[i] = checked.lastModifiedMs;
+    }
+    return { records, ms };
+  }
+
+  deliver(page: Page, checked: CheckedPage, isRepeat: (uuid: string, ms: number) => boolean): Delivery {
+    const { from, to } = this.window;
+    const out: BookingRecord[] = [];
+    const outMs: number[] = [];
+    // Each kept record's bytes as the API sent them, when writers may copy them (not when properties are dropped).
+    const pageRaw = this.selected ? undefined : page.rawRecords;
+    const raw: Uint8Array[] | undefined = pageRaw && [];
+    let outside = 0;
+    let repeats = 0;
+    for (let i = 0; i < checked.records.length; i++) {
+      const record = checked.records[i]!;
+      const ms = checked.ms[i]!;
+      if (ms < from || ms > to) {
+        outside++;
+        continue;
+      }
+      if (isRepeat(record.uuid, ms)) {
+        repeats++;
+        continue;
+      }
+      out.push(this.selected ? pick(record, this.selected) : record);
+      outMs.push(ms);
+      if (raw) raw.push(pageRaw![i]!);
+    }
+    return { records: out, ms: outMs, raw, outside, repeats };
+  }
+}
+
+function pick(record: BookingRecord, keep: ReadonlySet<string>): BookingRecord {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(record)) if (keep.has(key)) out[key] = record[key];
+  return out as BookingRecord;
+}
