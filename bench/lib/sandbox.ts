@@ -9,6 +9,8 @@ export interface SandboxOptions {
   seed: number;
   dir: string;
   bin: string;
+  /** More `tap-bookings sandbox` options, e.g. ["--quirks", "ignore-window"]. */
+  extraArgs?: string[];
 }
 
 export interface SandboxStats {
@@ -37,6 +39,7 @@ export function startSandbox(opts: SandboxOptions): Promise<RunningSandbox> {
   const args = [
     opts.bin, 'sandbox', '--port', '0', '--records', String(opts.records), '--seed', String(opts.seed),
     '--latency-ms', String(opts.latencyMs), '--booking-types', opts.bookingTypes.join(','), '--config-out', configPath,
+    ...(opts.extraArgs ?? []),
   ];
   const started = process.hrtime.bigint();
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -4,7 +4,7 @@ import { BOOKING_TYPES, type SandboxBookingType } from './generate.js';
 import type { FaultPlan } from './faults.js';
 import { startSandbox } from './index.js';
 
-const QUIRKS = ['ignore-window', 'ignore-page', 'omit-totals', 'pretty-json'];
+const QUIRKS = ['ignore-window', 'ignore-page', 'omit-totals', 'pretty-json', 'flicker-totals', 'empty-page-once', 'empty-page', 'null-page', 'short-total-pages', 'alternate-pages'];
 
 /** The fault plan given on the command line, or what is wrong with it. */
 function parseFaultPlan(text: string | undefined): FaultPlan | string {
@@ -42,7 +42,8 @@ export function registerSandbox<T>(cli: Argv<T>): void {
         .option('booking-types', { type: 'string', description: 'Comma-separated types to generate, e.g. FLIGHT,HOTEL (default: all four, mostly FLIGHT and HOTEL)' })
         .option('first-page', { type: 'number', default: 0 })
         .option('to-inclusive', { type: 'boolean', default: false, description: 'Treat updatedTo as inclusive (default: exclusive)' })
-        .option('quirks', { type: 'string', description: 'Comma-separated API quirks: ignore-window, ignore-page, omit-totals, pretty-json' })
+        .option('quirks', { type: 'string', description: `Comma-separated API quirks: ${QUIRKS.join(', ')} (see src/sandbox/README.md)` })
+        .option('cap-page-size', { type: 'number', description: 'Serve at most this many records per page, whatever size asks, without saying so' })
         .option('faults', { type: 'string', description: 'Initial fault plan as JSON, e.g. \'{"rate":{"429":0.05},"latencyMs":20}\' (see src/sandbox/README.md)' })
         .option('config-out', { type: 'string', description: 'Also write the tap config to this file' }),
     async (args) => {
@@ -58,6 +59,9 @@ export function registerSandbox<T>(cli: Argv<T>): void {
         port: args.port, host: args.host, records: args.records, seed: args.seed, sort: args.sort, maxPageSize: args['max-page-size'],
         tokenTtlSeconds: args['token-ttl'], firstPage: args['first-page'], toInclusive: args['to-inclusive'],
         ignoreWindow: quirks.has('ignore-window'), ignorePage: quirks.has('ignore-page'), omitTotals: quirks.has('omit-totals'), prettyJson: quirks.has('pretty-json'),
+        flickerTotals: quirks.has('flicker-totals'), shortTotalPages: quirks.has('short-total-pages'), alternatePages: quirks.has('alternate-pages'),
+        emptyPage: quirks.has('empty-page') || quirks.has('null-page') ? 'always' : quirks.has('empty-page-once') ? 'once' : undefined,
+        emptyAs: quirks.has('null-page') ? 'null' : 'empty', capPageSize: args['cap-page-size'],
         faults: { ...faults, latencyMs: faults.latencyMs ?? args['latency-ms'] },
         ...(types ? { bookingTypes: Object.fromEntries(types.map((t) => [t, 1])) } : {}),
       });

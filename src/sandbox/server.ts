@@ -42,6 +42,20 @@ export interface SandboxOptions {
   omitTotals: boolean;
   /** Quirk: JSON bodies pretty-printed over several lines. @default false */
   prettyJson: boolean;
+  /** Quirk: totalElements one lower on odd pages (totals that flicker). @default false */
+  flickerTotals: boolean;
+  /**
+   * Quirk: the middle page of each window (by its totals) comes back without records while the totals say more:
+   * "once" (its first request only, a glitch) or "always"; as `"data": []`, or as `"data": null` with emptyAs "null".
+   */
+  emptyPage: 'once' | 'always' | undefined;
+  emptyAs: 'empty' | 'null';
+  /** Quirk: totalPages half of what totalElements implies (rounded down, at least 1). @default false */
+  shortTotalPages: boolean;
+  /** Quirk: pages alternate between the first two of the window, with totalPages 1,000,000. @default false */
+  alternatePages: boolean;
+  /** Quirk: at most this many records per page whatever `size` asks, without saying so (no pageSize). */
+  capPageSize: number | undefined;
   /** Generated lastModified values lie in [dataFrom, dataTo). @default 2024-01-01 .. 2025-07-01 */
   dataFrom: string;
   dataTo: string;
@@ -58,6 +72,7 @@ export const DEFAULT_OPTIONS: SandboxOptions = {
   host: '127.0.0.1', port: 0, records: 5000, seed: 42, bookingTypes: { FLIGHT: 0.5, HOTEL: 0.35, CAR: 0.1, RAIL: 0.05 },
   clientId: 'sandbox-client', clientSecret: 'sandbox-secret', tokenTtlSeconds: 3600, maxPageSize: 200, sort: 'asc',
   fromParam: 'updatedFrom', toParam: 'updatedTo', toInclusive: false, firstPage: 0, ignoreWindow: false, ignorePage: false, omitTotals: false, prettyJson: false,
+  flickerTotals: false, emptyPage: undefined, emptyAs: 'empty', shortTotalPages: false, alternatePages: false, capPageSize: undefined,
   dataFrom: '2024-01-01T00:00:00.000Z', dataTo: '2025-07-01T00:00:00.000Z', tieRate: 0.03, faults: {},
 };
 
@@ -297,16 +312,34 @@ export class SandboxServer {
       this.count(400);
       return this.json(res, 400, { error: 'bad_request', message: `${this.options.fromParam}/${this.options.toParam} must be ISO-8601 or epoch seconds` });
     }
-    const { ids, start, end } = this.store.window({ bookingType, from, to, toInclusive: this.options.toInclusive, sorted: this.options.sort === 'asc' });
+    const o = this.options;
+    const { ids, start, end } = this.store.window({ bookingType, from, to, toInclusive: o.toInclusive, sorted: o.sort === 'asc' });
     const total = end - start;
-    const offset = start + (page - first) * size;
-    const data: Array<Record<string, unknown>> = [];
-    for (let i = offset; i < Math.min(end, offset + size); i++) data.push(this.store.record(ids[i]!));
+    const served = o.capPageSize ? Math.min(size, o.capPageSize) : size;
+    const index = o.alternatePages ? (page - first) % 2 : page - first;
+    const offset = start + index * served;
+    const totalPages = Math.ceil(total / served);
+    let data: Array<Record<string, unknown>> | null = [];
+    for (let i = offset; i < Math.min(end, offset + served); i++) data.push(this.store.record(ids[i]!));
+    if (o.emptyPage && index === Math.floor(totalPages / 2) && index > 0 && data.length > 0) {
+      const key = `${bookingType}|${from}|${to}|${index}`;
+      if (o.emptyPage === 'always' || !this.emptied.has(key)) data = o.emptyAs === 'null' ? null : [];
+      this.emptied.add(key);
+    }
     this.counters.pagesServed++;
     this.count(200);
-    const totalPages = Math.ceil(total / size);
-    this.json(res, 200, this.options.omitTotals ? { data } : { data, page: { currentPage: page, pageSize: size, totalPages, totalElements: total } });
+    if (o.omitTotals) return this.json(res, 200, { data });
+    const reported = {
+      currentPage: page,
+      ...(o.capPageSize ? {} : { pageSize: size }),
+      totalPages: o.alternatePages ? 1_000_000 : o.shortTotalPages ? Math.max(1, Math.floor(totalPages / 2)) : totalPages,
+      totalElements: o.flickerTotals && index % 2 === 1 ? total - 1 : total,
+    };
+    this.json(res, 200, { data, page: reported });
   }
+
+  /** Windows whose middle page was already answered empty (the "once" empty-page quirk). */
+  private readonly emptied = new Set<string>();
 
   /** Run the mutation schedule: after every N API requests, change or add records (while a sync runs). */
   private tick(): void {
