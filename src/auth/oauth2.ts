@@ -97,7 +97,7 @@ export class OAuth2ClientCredentials {
       if (err instanceof AuthError) throw err;
       throw new AuthError(`Could not get an access token: ${(err as Error).message}`, { cause: err });
     });
-    this.logger.redactor.add(body.access_token);
+    this.logger.redactor.addToken(body.access_token);
     const ttl = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : Number(body.expires_in) > 0 ? Number(body.expires_in) : DEFAULT_TTL_SECONDS;
     const margin = Math.min(60, ttl * 0.1);
     this.logger.debug(`Got an access token valid for ${ttl} s.`);

@@ -2,7 +2,7 @@ import { OAuth2ClientCredentials } from '../../src/auth/oauth2.js';
 import type { Exchange, OutgoingRequest, Transport } from '../../src/http/transport.js';
 import { Logger } from '../../src/logging/logger.js';
 import fc from 'fast-check';
-import { maskTokenFields, Redactor } from '../../src/logging/redactor.js';
+import { MAX_TOKENS, maskTokenFields, Redactor } from '../../src/logging/redactor.js';
 import { memoryLogger } from '../support/quiet-logger.js';
 
 const SECRET = 'cl1ent-s3cret/with+chars=';
@@ -121,6 +121,37 @@ describe('Redactor: a secret in every encoding', () => {
       }),
       { numRuns: 300, seed: 20261126 },
     );
+  });
+});
+
+describe('Redactor: access tokens', () => {
+  it(`keeps the ${MAX_TOKENS} newest tokens, and the secrets, however many tokens were issued`, () => {
+    const r = new Redactor();
+    r.add(SECRET);
+    const tokens = Array.from({ length: 1000 }, (_, i) => `token-${i}-${'x'.repeat(40)}`);
+    for (const token of tokens) r.addToken(token);
+    const newest = tokens.slice(-MAX_TOKENS);
+    expect(r.redact([SECRET, ...newest].join(' '))).toBe(Array(MAX_TOKENS + 1).fill('***').join(' '));
+    // Replaced long ago, so expired: no longer in the pattern, which stays as small as with four.
+    expect(r.redact(tokens[0]!)).toBe(tokens[0]);
+  });
+
+  /** A printable-ASCII string of `length` characters, every one of the 94 used. */
+  const printable = (length: number, seed: number) => Array.from({ length }, (_, i) => String.fromCharCode(0x21 + ((i * 7919 + seed) % 94))).join('');
+
+  it.each([
+    ['a JWT of 4,000 characters', `eyJhbGciOiJSUzI1NiJ9.${Buffer.from(printable(2900, 1)).toString('base64url')}.sig_-nature`],
+    ['1,000,000 printable characters', printable(1_000_000, 2)],
+    ['100,000 characters that every encoder changes', '/+="\\<&\' ~'.repeat(10_000)],
+  ])('masks a huge token (%s) whole, in every encoding, and stays usable', (_name, token) => {
+    const r = new Redactor();
+    r.addToken(token);
+    for (const [name, encode] of ENCODINGS) {
+      // Past its first 256 characters a token is masked as a run of the characters it is made of: with a space among
+      // them, the run takes the word after it too (more than the token, never less).
+      expect([name, r.redact(`before ${encode(token)} after`)]).toEqual([name, expect.stringMatching(/^before \*\*\*( after)?$/)]);
+    }
+    expect(r.redact('an ordinary line')).toBe('an ordinary line');
   });
 });
 
