@@ -15,7 +15,7 @@ const CONFIGS: Array<[string, RegExp]> = [
   ['missing-base-url.json', /base_url: is required/],
   ['missing-credentials.json', /client_id: is required[\s\S]*client_secret: is required/],
   ['page-size-string.json', /page_size: must be integer/],
-  ['negative-retries.json', /max_retries: must be >= 0/],
+  ['negative-retries.json', /max_retries: must be from 0 to 20 \(got -1\)/],
   ['bad-start-date.json', /start_date: must be an ISO-8601 date-time/],
   ['future-start-date.json', /start_date: 2999-01-01T00:00:00Z is in the future/],
   ['end-before-start.json', /end_date: is before start_date/],
@@ -77,6 +77,13 @@ describe('bad input: one clear message naming the file, exit code 2, no stack tr
     const file = resolve(dir, 'catalog', name);
     const run = await runCli(['--config', good, '--catalog', file]);
     expectOneClearMessage(run, file, pattern);
+    expect(run.stdout).toEqual([]);
+  });
+
+  it('config lookback_window_seconds 1e15 with a state: the setting and its range, not "Invalid time value"', async () => {
+    const file = resolve(dir, 'config', 'lookback-too-large.json');
+    const run = await runCli(['--config', file, '--state', resolve('sample-state.json')]);
+    expectOneClearMessage(run, file, /lookback_window_seconds: must be from 0 to 315360000 \(got 1000000000000000\)/);
     expect(run.stdout).toEqual([]);
   });
 
