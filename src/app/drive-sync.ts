@@ -1,4 +1,5 @@
 import type { BookingType } from '../config/options.js';
+import { InterruptedError } from '../errors.js';
 import { ProgressReporter } from '../engine/progress.js';
 import { runSync, windowEnd, type SyncEvent } from '../engine/sync.js';
 import type { MessageWriter, Output } from '../io/message-writer.js';
@@ -41,6 +42,9 @@ export async function driveSync(runtime: Runtime, encoder: ProtocolEncoder, writ
   const held: Output[] = [];
   try {
     await writer.write(encoder.begin());
+    // A signal that came before the engine listens for one (while inputs and modules were loading) stops the sync
+    // here, before its first request; the engine would only see later ones.
+    if (options.signal.aborted) throw new InterruptedError('The sync was interrupted before it started.');
     for await (const event of runSync({ config, bookmarks: options.bookmarks, syncStart, source: api, checker, logger, clock, selected: options.selected, fullRefresh: options.fullRefresh, signal: options.signal })) {
       progress.observe(event);
       if (event.type === 'records' && held.length > 0) await writer.write(held.splice(0));

@@ -1,9 +1,11 @@
 import { AuthError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
+import { maskTokenFields } from '../logging/redactor.js';
 import type { RequestGate } from '../http/request-gate.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { requestWithRetries, UnusableBody, type RetrySettings } from '../http/request-with-retries.js';
-import { bodySnippet, describeUrl, type Transport } from '../http/transport.js';
+import { bodySnippet, describeUrl, headerValue, type Exchange, type Transport } from '../http/transport.js';
+import { isPlainObject } from '../io/read-json-file.js';
 
 export interface OAuth2Options {
   tokenUrl: string;
@@ -79,17 +81,16 @@ export class OAuth2ClientCredentials {
         await this.gate?.ready(signal);
         return this.transport.send({ method: 'POST', url: tokenUrl, form, headers, signal });
       },
-      parse: ({ body: text }) => {
-        const parsed = parseJsonObject(text);
-        if (!parsed || typeof parsed.access_token !== 'string' || parsed.access_token === '') {
-          return new UnusableBody(`the token endpoint answered without an access_token: ${bodySnippet(text)}`);
-        }
-        return parsed as { access_token: string; expires_in?: unknown };
+      parse: (exchange) => {
+        const parsed = parseJsonObject(exchange.body);
+        const problem = tokenResponseProblem(exchange, parsed);
+        return problem === undefined ? (parsed as { access_token: string; expires_in?: unknown }) : new UnusableBody(problem);
       },
       failure: (exchange) => {
         const parsed = parseJsonObject(exchange.body);
-        const code = typeof parsed?.error === 'string' ? parsed.error : undefined;
-        const description = typeof parsed?.error_description === 'string' ? ` (${parsed.error_description})` : '';
+        // The error response is quoted only through its OAuth fields, with any token field's value masked, and short.
+        const code = typeof parsed?.error === 'string' ? bodySnippet(maskTokenFields(parsed.error), 60) : undefined;
+        const description = typeof parsed?.error_description === 'string' ? ` (${bodySnippet(maskTokenFields(parsed.error_description))})` : '';
         const userFault = exchange.status === 400 || exchange.status === 401 || exchange.status === 403;
         const hint = code === 'invalid_client' || exchange.status === 401 ? ': check client_id and client_secret' : code === 'invalid_scope' ? ': check scope' : '';
         return new AuthError(
@@ -106,7 +107,7 @@ export class OAuth2ClientCredentials {
       if (err instanceof AuthError) throw err;
       throw new AuthError(`Could not get an access token: ${(err as Error).message}`, { cause: err });
     });
-    this.logger.redactor.add(body.access_token);
+    this.logger.redactor.addToken(body.access_token);
     const ttl = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : Number(body.expires_in) > 0 ? Number(body.expires_in) : DEFAULT_TTL_SECONDS;
     const margin = Math.min(60, ttl * 0.1);
     this.logger.debug(`Got an access token valid for ${ttl} s.`);
@@ -118,11 +119,56 @@ function basicCredentials(clientId: string, clientSecret: string): string {
   return Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64');
 }
 
-function parseJsonObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const v: unknown = JSON.parse(text);
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
+/** Field names listed in a message, at most. */
+const MAX_FIELDS_LISTED = 20;
+
+/**
+ * Why a 2xx token response holds no usable access token, or undefined if it does. Never quotes the body: a token
+ * endpoint that names its token otherwise (`accessToken`) or sends only a refresh_token would have a live credential
+ * printed; the message lists field names and describes values by their type.
+ */
+function tokenResponseProblem(exchange: Exchange & { kind: 'response' }, parsed: Record<string, unknown> | undefined): string | undefined {
+  const answered = `the token endpoint answered HTTP ${exchange.status}`;
+  if (parsed) {
+    const token = parsed.access_token;
+    if (typeof token === 'string' && token !== '') return undefined;
+    if (token === undefined) return `${answered} without an "access_token" field; fields present: ${fieldList(Object.keys(parsed))}`;
+    return `${answered} with an "access_token" that is ${token === '' ? 'empty' : `not a string (${describeValue(token)})`}`;
   }
+  const contentType = headerValue(exchange.headers, 'content-type')?.split(';')[0]?.trim();
+  const size = `${Buffer.byteLength(exchange.body)} bytes${contentType ? `, ${contentType}` : ''}`;
+  const json = parseJson(exchange.body);
+  if (json.ok) return `${answered} with JSON that is ${describeValue(json.value)}, not an object (${size})`;
+  // A form-encoded answer (as some endpoints give unless asked for JSON): its field names, like a JSON one's.
+  if (/^[\w.-]+=[^\s]*$/.test(exchange.body.trim())) {
+    return `${answered} with a form-encoded body, not JSON (${size}); fields present: ${fieldList([...new URLSearchParams(exchange.body.trim()).keys()])}`;
+  }
+  return `${answered} with a body that is not JSON (${size})`;
+}
+
+/** Field names for a message: at most MAX_FIELDS_LISTED, odd ones quoted and shortened. */
+function fieldList(names: string[]): string {
+  if (names.length === 0) return 'none';
+  const shown = names.slice(0, MAX_FIELDS_LISTED).map((n) => (/^[\w.$@:-]{1,64}$/.test(n) ? n : JSON.stringify(n.length > 64 ? `${n.slice(0, 64)}…` : n)));
+  return names.length > MAX_FIELDS_LISTED ? `${shown.join(', ')} and ${names.length - MAX_FIELDS_LISTED} more` : shown.join(', ');
+}
+
+/** A JSON value described by its type, never its content. */
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  const json = parseJson(text);
+  return json.ok && isPlainObject(json.value) ? json.value : undefined;
 }

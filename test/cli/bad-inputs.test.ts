@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { closeSync, ftruncateSync, openSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { runCli } from '../support/cli.js';
 import { expectAirbyteMessages } from '../support/airbyte-protocol.js';
 import { CONFIGURED_CATALOG } from '../support/modes.js';
@@ -13,7 +15,7 @@ const CONFIGS: Array<[string, RegExp]> = [
   ['missing-base-url.json', /base_url: is required/],
   ['missing-credentials.json', /client_id: is required[\s\S]*client_secret: is required/],
   ['page-size-string.json', /page_size: must be integer/],
-  ['negative-retries.json', /max_retries: must be >= 0/],
+  ['negative-retries.json', /max_retries: must be from 0 to 20 \(got -1\)/],
   ['bad-start-date.json', /start_date: must be an ISO-8601 date-time/],
   ['future-start-date.json', /start_date: 2999-01-01T00:00:00Z is in the future/],
   ['end-before-start.json', /end_date: is before start_date/],
@@ -24,7 +26,7 @@ const CONFIGS: Array<[string, RegExp]> = [
   ['truncated.json', /is not valid JSON/],
   ['empty.json', /is empty/],
   ['array.json', /must hold a JSON object, not an array/],
-  ['a-directory.json', /is a directory, not a file/],
+  ['a-directory.json', /is not a regular file \(a directory\)/],
   ['does-not-exist.json', /does not exist/],
 ];
 
@@ -78,6 +80,13 @@ describe('bad input: one clear message naming the file, exit code 2, no stack tr
     expect(run.stdout).toEqual([]);
   });
 
+  it('config lookback_window_seconds 1e15 with a state: the setting and its range, not "Invalid time value"', async () => {
+    const file = resolve(dir, 'config', 'lookback-too-large.json');
+    const run = await runCli(['--config', file, '--state', resolve('sample-state.json')]);
+    expectOneClearMessage(run, file, /lookback_window_seconds: must be from 0 to 315360000 \(got 1000000000000000\)/);
+    expect(run.stdout).toEqual([]);
+  });
+
   it('shows the stack trace with --debug', async () => {
     const run = await runCli(['--config', resolve(dir, 'config', 'truncated.json'), '--debug']);
     expect(run.code).toBe(2);
@@ -93,6 +102,40 @@ describe('bad input: one clear message naming the file, exit code 2, no stack tr
     const run = await runCli(['--config', good, '--no-such-option']);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/Unknown argument/);
+  });
+});
+
+describe('an input file that is not a small regular file: exit 2 at once, nothing read', () => {
+  const tmp = tempDir();
+  /** Opening a FIFO for reading blocks until a writer comes: the tap must refuse it without opening it for good. */
+  const fifo = join(tmp, 'config.fifo');
+  execFileSync('mkfifo', [fifo]);
+  const big = join(tmp, 'big.json');
+  const fd = openSync(big, 'w');
+  ftruncateSync(fd, 10 * 1024 * 1024 + 1); // sparse: instant
+  closeSync(fd);
+
+  // A tap that blocked would be killed by runCli after 30 s and the test would fail; none of this measures speed.
+  const options = { timeoutMs: 30_000 };
+  it.each([
+    ['--config', fifo, /Config file \S+ is not a regular file \(a FIFO\)\./],
+    ['--state', fifo, /State file \S+ is not a regular file \(a FIFO\)\./],
+    ['--catalog', fifo, /Catalog file \S+ is not a regular file \(a FIFO\)\./],
+    ['--config', '/dev/zero', /^tap-bookings: Config file \/dev\/zero is not a regular file \(a character device\)\.\n$/],
+    ['--state', '/dev/zero', /State file \/dev\/zero is not a regular file \(a character device\)\./],
+    ['--catalog', '/dev/zero', /Catalog file \/dev\/zero is not a regular file \(a character device\)\./],
+    ['--config', big, /Config file \S+ is too large \(10485761 bytes\); the limit is 10 MB\./],
+  ])('%s %s', async (option, file, pattern) => {
+    const args = option === '--config' ? ['--config', file] : ['--config', good, option, file];
+    const run = await runCli(args, options);
+    expectOneClearMessage(run, file, pattern);
+    expect(run.stdout).toEqual([]);
+  });
+
+  it('read --config FIFO answers a TRACE config_error and exits 2', async () => {
+    const run = await runCli(['read', '--config', fifo, '--catalog', writeJson(tmp, 'catalog.json', CONFIGURED_CATALOG)], options);
+    expect(run.code).toBe(2);
+    expect(JSON.stringify(run.messages)).toMatch(/is not a regular file \(a FIFO\).*config_error/);
   });
 });
 

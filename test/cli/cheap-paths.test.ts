@@ -53,4 +53,15 @@ describe('cheap paths', () => {
     const readme = readFileSync('README.md', 'utf8');
     for (const name of Object.keys(spec.connectionSpecification.properties)) expect(readme).toContain(`| \`${name}\` |`);
   });
+
+  it('the README config table states every bound of a numeric setting but 0, as spec.json has it', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    for (const [name, p] of Object.entries(spec.connectionSpecification.properties as Record<string, Record<string, unknown>>)) {
+      const row = readme.split('\n').find((line) => line.startsWith(`| \`${name}\` |`))!;
+      for (const key of ['minimum', 'exclusiveMinimum', 'maximum']) {
+        const bound = p[key];
+        if (typeof bound === 'number' && bound !== 0) expect([name, key, row]).toEqual([name, key, expect.stringMatching(new RegExp(`\\b${bound}\\b`))]);
+      }
+    }
+  });
 });

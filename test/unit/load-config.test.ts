@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { configFromEnv, loadConfig, resolveConfig } from '../../src/config/load-config.js';
+import { configFromEnv, connectorSpec, loadConfig, resolveConfig } from '../../src/config/load-config.js';
 import { ConfigError } from '../../src/errors.js';
 import { tempDir, writeJson } from '../support/cli.js';
 import { thrown } from '../support/thrown.js';
@@ -57,6 +57,45 @@ describe('loadConfig defaults', () => {
   });
 });
 
+describe('numeric settings have a range', () => {
+  it.each([
+    ['lookback_window_seconds', 1e15, 'must be from 0 to 315360000 (got 1000000000000000)'],
+    ['lookback_window_seconds', -1, 'must be from 0 to 315360000 (got -1)'],
+    ['page_size', 10_001, 'must be from 1 to 10000 (got 10001)'],
+    ['first_page', 2, 'must be from 0 to 1 (got 2)'],
+    ['max_retries', 21, 'must be from 0 to 20 (got 21)'],
+    ['backoff_factor', 3601, 'must be from 0 to 3600 (got 3601)'],
+    ['max_retry_wait_seconds', 86_401, 'must be from 0 to 86400 (got 86401)'],
+    ['request_timeout_seconds', 0, 'must be greater than 0 and at most 3600 (got 0)'],
+    ['request_timeout_seconds', 3600.5, 'must be greater than 0 and at most 3600 (got 3600.5)'],
+    ['max_concurrency', 65, 'must be from 1 to 64 (got 65)'],
+  ])('%s: %d is refused, naming the setting and the range', (setting, value, problem) => {
+    const err = configError(() => resolveConfig({ ...MINIMAL, [setting]: value }, 'inline', NOW));
+    expect(err.message).toBe(`Invalid config (inline):\n  - ${setting}: ${problem}`);
+    expect(err.exitCode).toBe(2);
+  });
+
+  it('accepts every bound itself', () => {
+    const c = resolveConfig(
+      { ...MINIMAL, lookback_window_seconds: 315_360_000, page_size: 10_000, max_retries: 20, backoff_factor: 3600, max_retry_wait_seconds: 86_400, request_timeout_seconds: 3600, max_concurrency: 64 },
+      'inline',
+      NOW,
+    );
+    expect(c).toMatchObject({ lookbackWindowSeconds: 315_360_000, pageSize: 10_000, maxRetries: 20, backoffFactor: 3600, maxRetryWaitSeconds: 86_400, requestTimeoutSeconds: 3600, maxConcurrency: 64 });
+  });
+
+  it('every numeric setting in spec.json has a lower and an upper bound, and its default within them', () => {
+    const properties = connectorSpec().connectionSpecification.properties as Record<string, { type?: string; default?: number; minimum?: number; exclusiveMinimum?: number; maximum?: number }>;
+    const numeric = Object.entries(properties).filter(([, p]) => p.type === 'integer' || p.type === 'number');
+    expect(numeric.map(([name]) => name)).toHaveLength(8);
+    for (const [name, p] of numeric) {
+      expect([name, typeof (p.minimum ?? p.exclusiveMinimum), typeof p.maximum]).toEqual([name, 'number', 'number']);
+      const aboveLow = p.minimum !== undefined ? p.default! >= p.minimum : p.default! > p.exclusiveMinimum!;
+      expect([name, aboveLow && p.default! <= p.maximum!]).toEqual([name, true]);
+    }
+  });
+});
+
 describe('loadConfig with several --config files', () => {
   it('lets later files override earlier keys and keeps the others', () => {
     const dir = tempDir();
@@ -100,7 +139,7 @@ describe('loadConfig errors', () => {
     const b = writeJson(dir, 'b.json', { page_size: 0 });
     const err = configError(() => loadConfig([a, b], { now: NOW }));
     expect(err.message).toContain(`(${a}, ${b})`);
-    expect(err.message).toMatch(/page_size: must be >= 1/);
+    expect(err.message).toMatch(/page_size: must be from 1 to 10000 \(got 0\)/);
   });
 
   it('names a missing file and a file that is not a JSON object', () => {

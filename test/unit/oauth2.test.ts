@@ -171,8 +171,61 @@ describe('OAuth2ClientCredentials', () => {
     const { auth } = client();
     const err = (await auth.accessToken().catch((e: unknown) => e)) as AuthError;
     expect(err).toBeInstanceOf(AuthError);
-    expect(err.message).toMatch(/^Could not get an access token: .*failed after 2 retries: the token endpoint answered without an access_token/);
+    expect(err.message).toMatch(/^Could not get an access token: .*failed after 2 retries: the token endpoint answered HTTP 200 without an "access_token" field; fields present: token_type\.$/);
     expect(nock.isDone()).toBe(true);
+  });
+
+  describe('a token response it cannot use is described, never quoted', () => {
+    const LIVE = 'live-credential-0123456789';
+
+    /** Fail the token request with `reply` twice (one retry) and return the error and every log line. */
+    async function failWith(reply: nock.ReplyBody, headers: Record<string, string> = {}) {
+      nock(AUTH).post('/oauth/token').times(2).reply(200, reply, headers);
+      const { auth, logger } = client({ retry: { maxRetries: 1, backoffFactor: 0, maxRetryWaitSeconds: 0 } });
+      const err = (await auth.accessToken().catch((e: unknown) => e)) as AuthError;
+      expect(err).toBeInstanceOf(AuthError);
+      // Not even the redactor is needed: the value is in neither the error nor the WARN line of the retry.
+      expect(err.message).not.toContain(LIVE);
+      expect(logger.lines.join('\n')).not.toContain(LIVE);
+      expect(logger.lines.some((l) => l.startsWith('warn '))).toBe(true);
+      return err.message;
+    }
+
+    it.each([
+      [{ accessToken: LIVE, expires_in: 3600 }, 'without an "access_token" field; fields present: accessToken, expires_in'],
+      [{ refresh_token: LIVE, expires_in: 3600 }, 'without an "access_token" field; fields present: refresh_token, expires_in'],
+      [{}, 'without an "access_token" field; fields present: none'],
+      [{ access_token: '' }, 'with an "access_token" that is empty'],
+      [{ access_token: { value: LIVE } }, 'with an "access_token" that is not a string (an object)'],
+      [[LIVE], 'with JSON that is an array, not an object'],
+      [JSON.stringify(LIVE), 'with JSON that is a string, not an object'],
+    ])('%j', async (reply, problem) => {
+      expect(await failWith(reply as nock.ReplyBody)).toContain(`the token endpoint answered HTTP 200 ${problem}`);
+    });
+
+    it('names the fields of a form-encoded answer', async () => {
+      const message = await failWith(`access_token=${LIVE}&token_type=bearer&scope=read`, { 'content-type': 'application/x-www-form-urlencoded' });
+      expect(message).toMatch(/with a form-encoded body, not JSON \(\d+ bytes, application\/x-www-form-urlencoded\); fields present: access_token, token_type, scope\.$/);
+    });
+
+    it('describes an HTML page by its type and size', async () => {
+      const message = await failWith(`<html><body>Sign in; token ${LIVE}</body></html>`, { 'content-type': 'text/html; charset=utf-8' });
+      expect(message).toMatch(/with a body that is not JSON \(\d+ bytes, text\/html\)\.$/);
+    });
+
+    it('lists at most 20 field names, odd ones quoted and shortened', async () => {
+      const fields = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [i === 0 ? `odd name ${'x'.repeat(80)}` : `f${i}`, LIVE]));
+      const message = await failWith(fields);
+      expect(message).toContain(`fields present: "odd name ${'x'.repeat(55)}…", f1, f2,`);
+      expect(message).toContain('f19 and 5 more.');
+    });
+
+    it('masks token fields in an error response it quotes', async () => {
+      nock(AUTH).post('/oauth/token').reply(400, { error: 'invalid_grant', error_description: `refresh failed for {"refresh_token":"${LIVE}"} and access_token=${LIVE}` });
+      const { auth } = client();
+      const err = (await auth.accessToken().catch((e: unknown) => e)) as AuthError;
+      expect(err.message).toBe(`The token endpoint ${TOKEN_URL} rejected the client credentials with HTTP 400 invalid_grant (refresh failed for {"refresh_token":"***"} and access_token=***).`);
+    });
   });
 
   it('registers the client secret and issued tokens with the log redactor', async () => {
