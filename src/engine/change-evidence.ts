@@ -47,6 +47,8 @@ export async function changeEvidence(input: EvidenceInput): Promise<ChangeEviden
   }
   const oldest = ledger.earliestDelivered(changed);
   if (!oldest) return { kind: 'clean' };
-  if (!shape.sorted) return { kind: 'unknown', reason: 'records delivered early in the read changed while it ran, and in an unsorted read a record they made the reader skip can lie anywhere in the window' };
+  // Only an API believed to sort (record_order ascending, or enough records in order) has skipped records after the
+  // changed one: a page of one record looks sorted whatever the API does.
+  if (!shape.believedSorted) return { kind: 'unknown', reason: 'records delivered early in the read changed while it ran, and unless the API sorts by lastModified a record they made the reader skip can lie anywhere in the window' };
   return { kind: 'changed', oldest: { ms: oldest.ms, value: oldest.value } };
 }

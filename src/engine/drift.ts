@@ -13,7 +13,7 @@ export interface DriftInput {
   /** The page just taken, and the total it reports. */
   page: number;
   total: number;
-  /** The total reported by the page before it in page order, if that page was taken in this pass. */
+  /** The total the page before it (in page order) reported when last taken, if it was. */
   previousTotal: number | undefined;
   /** Records per page as the API serves them. */
   size: number;

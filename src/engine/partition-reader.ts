@@ -111,7 +111,7 @@ class PartitionRead {
   private unguarded = false;
   /** Keyset was tried and the API did not behave as it needs. */
   private keysetFailed = false;
-  private windowCheck: { outcome(): WindowCheckOutcome } | undefined;
+  private windowCheck: { outcome(): WindowCheckOutcome; settled: Promise<unknown> } | undefined;
   private windowCheckSeen = false;
   /** Contradictory answers to the current page so far. */
   private retries = 0;
@@ -159,7 +159,15 @@ class PartitionRead {
         const move = await this.follow(step, token, describe);
         if (move.deliver && page.records.length > 0) yield this.deliver(page, checked, token);
         const { next } = move;
-        if (next === 'end') break;
+        if (next === 'end') {
+          // The window check may answer after the last page: an API that ignores the window end must be read again,
+          // one page after another, before the read can vouch for anything.
+          await this.windowCheck?.settled;
+          this.applyWindowCheck();
+          if (!this.readAgainOneByOne()) break;
+          token = this.paginator.first();
+          continue;
+        }
         if (typeof next === 'object' && 'keysetFromHere' in next) {
           this.startOver(this.keyset(next.keysetFromHere ? this.policy.newestDelivered : undefined), !next.keysetFromHere);
           token = this.paginator.first();
@@ -187,12 +195,7 @@ class PartitionRead {
   private async follow(step: Step, token: PageToken, describe: string): Promise<Move> {
     const { bookingType } = this.window;
     const paginator = this.paginator;
-    if (paginator instanceof PageNumberPaginator && !this.shape.toHonoured && !paginator.oneByOne) {
-      // An API that ignores the window end keeps records that change in its list, moved: pages fetched ahead of one
-      // another can miss a record with no total to show it, and the change check needs pages read in order.
-      this.sayOnce('one-by-one', 'warn', `${bookingType}: the API ignores the window end; reading the window again from its start, one page after another.`);
-      return this.restart(this.pageNumbers(paginator.totalsTrust === 'unreliable'), true);
-    }
+    if (this.readAgainOneByOne()) return { deliver: false, next: 'restarted' };
     if (paginator instanceof PageNumberPaginator && paginator.totalsTrust === 'unreliable' && !paginator.distrusting) {
       // The pages so far were read by totals (concurrently, drift checked with them) that cannot be relied on.
       const next = this.keysetPossible() ? this.keyset() : this.pageNumbers(true);
@@ -243,6 +246,19 @@ class PartitionRead {
         }
         return { deliver: step.kind === 'next' || step.deliver !== false, next: step.kind === 'end' ? 'end' : step.token };
     }
+  }
+
+  /**
+   * An API that ignores the window end keeps records that change in its list, moved: pages fetched ahead of one
+   * another can miss a record with no total to show it, and the change check needs pages read in order. Once that
+   * shows, a read by page numbers starts over, one page after another. True when it did.
+   */
+  private readAgainOneByOne(): boolean {
+    const paginator = this.paginator;
+    if (!(paginator instanceof PageNumberPaginator) || this.shape.toHonoured || paginator.oneByOne) return false;
+    this.sayOnce('one-by-one', 'warn', `${this.window.bookingType}: the API ignores the window end; reading the window again from its start, one page after another.`);
+    this.startOver(this.pageNumbers(paginator.totalsTrust === 'unreliable'), true);
+    return true;
   }
 
   private restart(paginator: Paginator, afresh: boolean): Move {
@@ -342,6 +358,7 @@ class PartitionRead {
     if (!this.config.windowFromParam) return Promise.resolve('the API takes no window start, so what changed after the window end cannot be asked for');
     return changedAfterWindow({
       windowEnd: this.window.to,
+      sorted: this.shape.believedSorted && this.shape.fromHonoured,
       firstPage: this.config.firstPage,
       pageSize: this.config.pageSize,
       maxPages: 10 + 2 * Math.max(1, this.stats.pages),

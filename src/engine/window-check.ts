@@ -10,12 +10,12 @@ export type WindowCheckOutcome = 'pending' | 'honoured' | 'ignored' | 'inconclus
  * Does the API apply the window end? One request for a one-second window at the window start: a record later than
  * that second shows the API ignores the window. Such an API keeps changed records in its list, so a mid-read bookmark
  * could pass a record a change made the reader skip: mid-read bookmarks wait for this answer. The request runs beside
- * the read; `outcome()` says what it showed so far.
+ * the read; `outcome()` says what it showed so far, and `settled` resolves once it has answered.
  */
-export function checkWindowEnd(fetch: (token: { page: number; from: number }, to: number) => Promise<PageBody>, windowStart: number, firstPage: number): { outcome(): WindowCheckOutcome } {
+export function checkWindowEnd(fetch: (token: { page: number; from: number }, to: number) => Promise<PageBody>, windowStart: number, firstPage: number): { outcome(): WindowCheckOutcome; settled: Promise<unknown> } {
   const from = floorSecond(windowStart);
   let outcome: WindowCheckOutcome = 'pending';
-  fetch({ page: firstPage, from }, from + 1000).then(
+  const settled = fetch({ page: firstPage, from }, from + 1000).then(
     (body) => {
       const page = parsePage(body.bytes, firstPage);
       if (page instanceof UnusableBody) {
@@ -31,5 +31,5 @@ export function checkWindowEnd(fetch: (token: { page: number; from: number }, to
     },
     () => (outcome = 'inconclusive'), // the read itself reports failures
   );
-  return { outcome: () => outcome };
+  return { outcome: () => outcome, settled };
 }

@@ -42,8 +42,11 @@ export class PageNumberPaginator implements Paginator {
   private mostOnAPage = 0;
   /** Last page by the trusted totals. */
   private lastPage: number | undefined;
-  /** Totals of the previous page in page order, in this pass. */
-  private previousTotal: number | undefined;
+  /**
+   * The total each page reported when last taken. Page p is compared with page p-1's latest: after a rewind, the page
+   * read again first is compared with the one before it from the earlier walk, since records may have left between.
+   */
+  private readonly totalOf = new Map<number, number>();
   private previousCount = 0;
   private minTotal = Infinity;
   private readonly minTotalAtIssue = new Map<number, number>();
@@ -180,8 +183,8 @@ export class PageNumberPaginator implements Paginator {
    * that flicker would otherwise send the reader back for ever, and an honest API cannot show the same drop twice.
    */
   private drift(page: number, total: number): Extract<Step, { kind: 'rewind' }> | undefined {
-    const previous = this.previousTotal;
-    this.previousTotal = total;
+    const previous = this.totalOf.get(page - 1);
+    this.totalOf.set(page, total);
     this.minTotal = Math.min(this.minTotal, total);
     const rewind = driftRewind({ page, total, previousTotal: previous, size: this.size, firstPage: this.options.firstPage });
     if (!rewind) return undefined;
@@ -192,7 +195,6 @@ export class PageNumberPaginator implements Paginator {
     }
     this.handled.add(key);
     this.seen.clear();
-    this.previousTotal = undefined;
     this.confirming = false;
     return {
       kind: 'rewind',
