@@ -344,10 +344,13 @@ class PartitionRead {
     for (let i = 0; i < delivery.records.length; i++) {
       const record = delivery.records[i]!;
       const ms = delivery.ms[i]!;
+      if (ms < this.window.from || ms > this.window.to) continue; // dated out of any sane range: no bookmark from it
       this.ledger.add(record.uuid, ms, record.lastModified);
       this.policy.observe(ms, record.lastModified, record.uuid);
       this.paginator.delivered(record.uuid, ms);
     }
+    const odd = delivery.insane[0];
+    if (odd) this.sayOnce('insane', 'warn', `${this.window.bookingType}: record ${odd.uuid} has lastModified ${odd.lastModified}, outside any sane range; such records are delivered as received, move no bookmark, and come again with every sync until the API corrects them.`);
     this.stats.records += delivery.records.length;
     this.stats.filtered += delivery.outside;
     return { kind: 'page', bookingType: this.window.bookingType, page: token.page, records: delivery.records, raw: delivery.raw, bookmark: this.policy.checkpoint() };

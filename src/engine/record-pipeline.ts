@@ -18,11 +18,19 @@ export interface Delivery {
   outside: number;
   /** Records this read had delivered already (keyset re-reads its start's second). */
   repeats: number;
+  /** Delivered records whose lastModified lies outside any sane range (see SANE_PAST, SANE_FUTURE_MS). */
+  insane: BookingRecord[];
 }
+
+/** A lastModified before this is no real modification time. */
+export const SANE_PAST = Date.UTC(1900, 0, 1);
+/** Nor one more than this after the window end (about a year). */
+export const SANE_FUTURE_MS = 366 * 24 * 3600 * 1000;
 
 /**
  * What happens to each record between the page and the writer: check (uuid and lastModified usable, schema),
- * window (records outside [from, to] are trimmed), project (only the selected properties).
+ * window (records outside [from, to] are trimmed, unless dated outside any sane range: those are delivered, since no
+ * window would ever hold them), project (only the selected properties).
  */
 export class RecordPipeline {
   constructor(
@@ -53,13 +61,17 @@ export class RecordPipeline {
     const raw: Uint8Array[] | undefined = pageRaw && [];
     let outside = 0;
     let repeats = 0;
+    const insane: BookingRecord[] = [];
     for (let i = 0; i < checked.records.length; i++) {
       const record = checked.records[i]!;
       const ms = checked.ms[i]!;
-      if (ms < from || ms > to) {
+      // A record dated out of any sane range would otherwise be trimmed by every window for ever: it is delivered.
+      const sane = ms >= SANE_PAST && ms <= to + SANE_FUTURE_MS;
+      if ((ms < from || ms > to) && sane) {
         outside++;
         continue;
       }
+      if (!sane) insane.push(record);
       if (isRepeat(record.uuid, ms)) {
         repeats++;
         continue;
@@ -68,7 +80,7 @@ export class RecordPipeline {
       outMs.push(ms);
       if (raw) raw.push(pageRaw![i]!);
     }
-    return { records: out, ms: outMs, raw, outside, repeats };
+    return { records: out, ms: outMs, raw, outside, repeats, insane };
   }
 }
 

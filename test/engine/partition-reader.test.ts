@@ -335,3 +335,18 @@ describe('readPartition records', () => {
     expect(page?.kind === 'page' && Object.keys(page.records[0]!)).toEqual(['uuid', 'lastModified']);
   });
 });
+
+describe('readPartition and dates out of any sane range', () => {
+  it('delivers a record dated in year 9999, with one warning, and moves no bookmark to it', async () => {
+    const all = makeRecords(3);
+    const records = [...all.map((r) => ({ uuid: r.uuid, lastModified: new Date(r.ms).toISOString() })), { uuid: 'far', lastModified: '9999-12-31T23:59:59.000Z' }];
+    const source: PageSource = { fetchPage: async (req) => body(isWindowCheck(req) ? { data: [] } : { data: records, page: { totalElements: 4, totalPages: 1 } }) };
+    const opts = options(source, { recordOrder: 'ascending' });
+    const events = await collect(readPartition(WINDOW, opts));
+    expect(uuids(events)).toEqual([...all.map((r) => r.uuid), 'far']);
+    expect(done(events).bookmark?.ms).toBe(all[2]!.ms);
+    expect(opts.logger.lines.filter((l) => l.includes('outside any sane range'))).toEqual([
+      'warn FLIGHT: record far has lastModified 9999-12-31T23:59:59.000Z, outside any sane range; such records are delivered as received, move no bookmark, and come again with every sync until the API corrects them.',
+    ]);
+  });
+});
