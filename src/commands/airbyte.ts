@@ -5,6 +5,8 @@ import { airbyteCatalog, readAirbyteState, readConfiguredCatalog } from '../cata
 import { connectorSpec, loadConfig } from '../config/load-config.js';
 import { ApiDataError, CatalogError, isTapError, StateError } from '../errors.js';
 import { parsePage } from '../http/page-body.js';
+import { rejectFutureBookmarks } from '../state/bookmarks.js';
+import { systemClock } from '../util/clock.js';
 import { UnusableBody } from '../http/request-with-retries.js';
 import { MessageWriter } from '../io/message-writer.js';
 import { readJsonFile } from '../io/read-json-file.js';
@@ -117,6 +119,7 @@ export async function read(args: ReadArgs, logger: Logger, signal: AbortSignal):
   }
   const fullRefresh = configured.syncMode === 'full_refresh';
   const bookmarks = args.state && !fullRefresh ? readAirbyteState(readJsonFile(args.state, 'State', StateError), args.state) : new Map();
+  if (args.state) rejectFutureBookmarks(bookmarks, systemClock.now(), args.state);
   const runtime = createRuntime(config, logger);
   try {
     await driveSync(runtime, airbyteEncoder(), new MessageWriter(args.out), { bookmarks, selected: configured.properties, fullRefresh, signal });

@@ -9,9 +9,9 @@ import { CatalogError, StateError } from '../errors.js';
 import { MessageWriter } from '../io/message-writer.js';
 import { readJsonFile } from '../io/read-json-file.js';
 import type { Logger } from '../logging/logger.js';
-import type { Clock } from '../util/clock.js';
+import { systemClock, type Clock } from '../util/clock.js';
 import { recordMessages, schemaMessage, singerStateValue, stateMessage } from '../protocol/singer.js';
-import { parseSingerState, toStreamState, type Bookmarks, type StreamState } from '../state/bookmarks.js';
+import { parseSingerState, rejectFutureBookmarks, toStreamState, type Bookmarks, type StreamState } from '../state/bookmarks.js';
 
 export interface SingerSyncArgs {
   config: string[];
@@ -50,6 +50,7 @@ export async function singerSync(args: SingerSyncArgs, logger: Logger, signal: A
     logger.info('The bookings stream is not selected in the catalog; nothing to sync.');
     return;
   }
+  if (args.state) rejectFutureBookmarks(bookmarks, (args.clock ?? systemClock).now(), args.state);
   const runtime = createRuntime(config, logger, args.clock);
   try {
     const encoder = singerEncoder(selectSchema(bookingsSchema(), selection.properties), otherStreams, toStreamState(bookmarks, config.bookingTypes));

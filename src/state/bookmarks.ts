@@ -54,6 +54,19 @@ export function hold(bookmarks: Map<BookingType, Bookmark>, bookingType: Booking
 }
 
 /**
+ * A bookmark later than now would make every sync read nothing (its window would start after its end) and be written
+ * back unchanged for ever: such a state is refused, naming the file and the value.
+ */
+export function rejectFutureBookmarks(bookmarks: Bookmarks, now: number, source: string): void {
+  for (const [bookingType, bookmark] of bookmarks) {
+    if (bookmark.ms <= now) continue;
+    throw new StateError(
+      `State file ${source}: the ${bookingType} bookmark ${bookmark.value} is later than now (${new Date(now).toISOString()}). A sync from it would read nothing, and write it back; correct or remove it (a bookmark says every record modified before it has been loaded).`,
+    );
+  }
+}
+
+/**
  * Read a whole Singer state (as Meltano passes it), or a STATE message, and return this stream's bookmarks
  * plus the state of other streams, to be passed through untouched.
  */

@@ -3,7 +3,7 @@ import { readAirbyteState } from '../../src/catalog/airbyte-catalog.js';
 import type { BookingType } from '../../src/config/options.js';
 import { StateError } from '../../src/errors.js';
 import { readJsonFile } from '../../src/io/read-json-file.js';
-import { advance, parseSingerState, parseStreamState, toStreamState, type Bookmark } from '../../src/state/bookmarks.js';
+import { advance, parseSingerState, parseStreamState, rejectFutureBookmarks, toStreamState, type Bookmark } from '../../src/state/bookmarks.js';
 import { tempDir, writeJson } from '../support/cli.js';
 import { thrown } from '../support/thrown.js';
 
@@ -152,5 +152,15 @@ describe('readAirbyteState (per-stream state)', () => {
     const err = stateError(() => readAirbyteState(raw, '/data/airbyte-state.json'));
     expect(err.message).toMatch(pattern);
     expect(err.message).toContain('/data/airbyte-state.json');
+  });
+});
+
+describe('rejectFutureBookmarks', () => {
+  const now = Date.UTC(2026, 10, 26, 12, 0, 0);
+  it('accepts bookmarks up to now and refuses a later one, naming the file, the booking type and the value', () => {
+    const fine = new Map([['FLIGHT', { value: '2026-11-26T12:00:00.000Z', ms: now }]] as const);
+    expect(() => rejectFutureBookmarks(fine, now, 'state.json')).not.toThrow();
+    const later = new Map([['HOTEL', { value: '2099-01-01T00:00:00Z', ms: Date.UTC(2099, 0, 1) }]] as const);
+    expect(thrown(() => rejectFutureBookmarks(later, now, 'state.json'), StateError).message).toMatch(/^State file state\.json: the HOTEL bookmark 2099-01-01T00:00:00Z is later than now \(2026-11-26T12:00:00\.000Z\)/);
   });
 });
