@@ -23,7 +23,7 @@ export function registerAirbyteCommands<T extends GlobalArgs>(cli: Argv<T>): voi
   cli
     .command('spec', 'Airbyte: print the connector specification', {}, async () => {
       const { spec } = await import('../commands/airbyte.js');
-      spec();
+      await spec();
     })
     .command(
       'check',

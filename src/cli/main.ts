@@ -1,6 +1,7 @@
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ConfigError } from '../errors.js';
+import { stdoutWriter } from '../io/message-writer.js';
 import { packageVersion } from '../package-files.js';
 import { registerAirbyteCommands } from './airbyte-commands.js';
 import { tuneHeap } from './heap-tuning.js';
@@ -36,12 +37,12 @@ export async function main(argv: string[]): Promise<void> {
       async (args) => {
         if (args.about) {
           const { aboutInfo, aboutMarkdown } = await import('../commands/about.js');
-          process.stdout.write(args.format === 'markdown' ? aboutMarkdown() : `${JSON.stringify(aboutInfo(), null, 2)}\n`);
+          await stdoutWriter().write([Buffer.from(args.format === 'markdown' ? aboutMarkdown() : `${JSON.stringify(aboutInfo(), null, 2)}\n`)]);
           return;
         }
         if (args.discover) {
           const { discoverCatalog } = await import('../catalog/singer-catalog.js');
-          process.stdout.write(`${JSON.stringify(discoverCatalog(), null, 2)}\n`);
+          await stdoutWriter().write([Buffer.from(`${JSON.stringify(discoverCatalog(), null, 2)}\n`)]);
           return;
         }
         await runCommand(args, async (logger, signal) => {

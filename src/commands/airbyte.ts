@@ -8,7 +8,7 @@ import { parsePage } from '../http/page-body.js';
 import { rejectFutureBookmarks } from '../state/bookmarks.js';
 import { systemClock } from '../util/clock.js';
 import { UnusableBody } from '../http/request-with-retries.js';
-import { MessageWriter } from '../io/message-writer.js';
+import { MessageWriter, stdoutWriter } from '../io/message-writer.js';
 import { readJsonFile } from '../io/read-json-file.js';
 import type { Logger, LogLevel } from '../logging/logger.js';
 import {
@@ -25,27 +25,30 @@ import {
 
 const LEVELS: Record<LogLevel, AirbyteLogLevel> = { debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' };
 
-/** In Airbyte mode logs travel as LOG messages on stdout (already redacted by the logger). */
-export function useAirbyteLogSink(logger: Logger): void {
-  logger.setSink((level, message) => process.stdout.write(`${logMessage(LEVELS[level], message)}\n`));
+/**
+ * In Airbyte mode logs travel as LOG messages on stdout (already redacted by the logger), through the same writer as
+ * every other message, so they keep their place among them; a log line never waits (its write is queued).
+ */
+export function useAirbyteLogSink(logger: Logger, out: MessageWriter = stdoutWriter()): void {
+  logger.setSink((level, message) => void out.write([logMessage(LEVELS[level], message)]).catch(() => undefined));
 }
 
 /** A failure as the TRACE ERROR Airbyte expects before a non-zero exit. */
-export function reportAirbyteError(err: unknown, logger: Logger): void {
+export function reportAirbyteError(err: unknown, logger: Logger, out: MessageWriter = stdoutWriter()): void {
   const message = logger.redactor.redact(isTapError(err) ? err.message : `Unexpected error: ${err instanceof Error ? err.message : String(err)}`);
   const failureType = isTapError(err) ? err.failureType : 'system_error';
   const internal = isTapError(err) ? err.internalMessage : err instanceof Error ? err.name : undefined;
   const stack = logger.enabled('debug') && err instanceof Error ? logger.redactor.redact(err.stack ?? '') : undefined;
-  process.stdout.write(`${errorTraceMessage({ message, internalMessage: internal && logger.redactor.redact(internal), failureType, stackTrace: stack, stream: false })}\n`);
+  void out.write([errorTraceMessage({ message, internalMessage: internal && logger.redactor.redact(internal), failureType, stackTrace: stack, stream: false })]).catch(() => undefined);
 }
 
-export function spec(): void {
+export async function spec(out: MessageWriter = stdoutWriter()): Promise<void> {
   const { connectionSpecification, documentationUrl, supportsIncremental, supported_destination_sync_modes } = connectorSpec();
-  process.stdout.write(`${specMessage({ documentationUrl, connectionSpecification, supportsIncremental, supported_destination_sync_modes })}\n`);
+  await out.write([specMessage({ documentationUrl, connectionSpecification, supportsIncremental, supported_destination_sync_modes })]);
 }
 
 /** CONNECTION_STATUS after getting a token and reading one page; FAILED carries a message a person can act on. */
-export async function check(configPath: string, logger: Logger, signal: AbortSignal): Promise<void> {
+export async function check(configPath: string, logger: Logger, signal: AbortSignal, out: MessageWriter = stdoutWriter()): Promise<void> {
   let runtime: ReturnType<typeof createRuntime> | undefined;
   try {
     const config = loadConfig([configPath]);
@@ -56,18 +59,18 @@ export async function check(configPath: string, logger: Logger, signal: AbortSig
     const page = parsePage(body.bytes, config.firstPage);
     if (page instanceof UnusableBody) throw new ApiDataError(`${body.describe}: ${page.reason}.`);
     logger.info(`Check: token accepted; ${bookingType} page ${config.firstPage} returned ${page.records.length} records${page.totalElements !== undefined ? ` of ${page.totalElements}` : ''}.`);
-    process.stdout.write(`${connectionStatusMessage('SUCCEEDED')}\n`);
+    await out.write([connectionStatusMessage('SUCCEEDED')]);
   } catch (err) {
     const message = isTapError(err) ? err.message : `Unexpected error: ${err instanceof Error ? err.message : String(err)}`;
-    process.stdout.write(`${connectionStatusMessage('FAILED', logger.redactor.redact(message))}\n`);
+    await out.write([connectionStatusMessage('FAILED', logger.redactor.redact(message))]);
   } finally {
     runtime?.close();
   }
 }
 
-export function discover(configPath: string): void {
+export async function discover(configPath: string, out: MessageWriter = stdoutWriter()): Promise<void> {
   loadConfig([configPath]);
-  process.stdout.write(`${catalogMessage(airbyteCatalog())}\n`);
+  await out.write([catalogMessage(airbyteCatalog())]);
 }
 
 /** Airbyte messages for engine events: RECORD, per-stream STATE with sourceStats, STREAM_STATUS traces. */
@@ -122,7 +125,7 @@ export async function read(args: ReadArgs, logger: Logger, signal: AbortSignal):
   if (args.state) rejectFutureBookmarks(bookmarks, systemClock.now(), args.state);
   const runtime = createRuntime(config, logger);
   try {
-    await driveSync(runtime, airbyteEncoder(), new MessageWriter(args.out), { bookmarks, selected: configured.properties, fullRefresh, signal });
+    await driveSync(runtime, airbyteEncoder(), args.out ? new MessageWriter(args.out) : stdoutWriter(), { bookmarks, selected: configured.properties, fullRefresh, signal });
   } finally {
     runtime.close();
   }

@@ -6,7 +6,7 @@ import { bookingsSchema, selectSchema } from '../catalog/bookings-schema.js';
 import { selectionFromCatalog, type Selection } from '../catalog/singer-catalog.js';
 import { loadConfig } from '../config/load-config.js';
 import { CatalogError, StateError } from '../errors.js';
-import { MessageWriter } from '../io/message-writer.js';
+import { MessageWriter, stdoutWriter } from '../io/message-writer.js';
 import { readJsonFile } from '../io/read-json-file.js';
 import type { Logger } from '../logging/logger.js';
 import { systemClock, type Clock } from '../util/clock.js';
@@ -54,7 +54,7 @@ export async function singerSync(args: SingerSyncArgs, logger: Logger, signal: A
   const runtime = createRuntime(config, logger, args.clock);
   try {
     const encoder = singerEncoder(selectSchema(bookingsSchema(), selection.properties), otherStreams, toStreamState(bookmarks, config.bookingTypes));
-    await driveSync(runtime, encoder, new MessageWriter(args.out), { bookmarks, selected: selection.properties, fullRefresh: selection.fullTable, signal });
+    await driveSync(runtime, encoder, args.out ? new MessageWriter(args.out) : stdoutWriter(), { bookmarks, selected: selection.properties, fullRefresh: selection.fullTable, signal });
   } finally {
     runtime.close();
   }

@@ -73,3 +73,14 @@ export class MessageWriter {
     if (this.stream.writableNeedDrain) await this.drained();
   }
 }
+
+let stdout: MessageWriter | undefined;
+
+/**
+ * The writer of the process's stdout: every byte a command writes there (protocol messages, Airbyte LOG messages,
+ * --about, --discover) goes through this one, in order, with back-pressure and a closed pipe reported once.
+ */
+export function stdoutWriter(): MessageWriter {
+  stdout ??= new MessageWriter(process.stdout);
+  return stdout;
+}
