@@ -25,8 +25,7 @@ export interface Runtime {
 }
 
 export function createRuntime(config: TapConfig, logger: Logger, clock: Clock = systemClock): Runtime {
-  logger.redactor.add(config.clientSecret);
-  logger.redactor.add(config.clientId);
+  // The client's credentials are registered with the redactor by the OAuth2 client, which sends them.
   const metrics = new HttpMetrics(logger, BOOKINGS_PATH);
   const transport = new Transport({ timeoutMs: config.requestTimeoutSeconds * 1000, userAgent: config.userAgent, maxSockets: config.maxConcurrency * 2, observe: (e) => metrics.observe(e) });
   const gate = new RequestGate({ maxInFlight: config.maxConcurrency, maxPerSecond: config.maxRequestsPerSecond, clock });
