@@ -27,7 +27,8 @@ export interface Runtime {
 export function createRuntime(config: TapConfig, logger: Logger, clock: Clock = systemClock): Runtime {
   // The client's credentials are registered with the redactor by the OAuth2 client, which sends them.
   const metrics = new HttpMetrics(logger, BOOKINGS_PATH);
-  const transport = new Transport({ timeoutMs: config.requestTimeoutSeconds * 1000, userAgent: config.userAgent, maxSockets: config.maxConcurrency * 2, observe: (e) => metrics.observe(e) });
+  const transport = new Transport({ timeoutMs: config.requestTimeoutSeconds * 1000, userAgent: config.userAgent, maxSockets: config.maxConcurrency + 1, observe: (e) => metrics.observe(e) });
+  // max_concurrency: requests in flight, enforced by the gate; one socket each, and one more for the token endpoint.
   const gate = new RequestGate({ maxInFlight: config.maxConcurrency, maxPerSecond: config.maxRequestsPerSecond, clock });
   // The token endpoint shares the API's pauses when it is served by the same host.
   const sameHost = new URL(config.tokenUrl).host === new URL(config.baseUrl).host;

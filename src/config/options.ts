@@ -44,7 +44,11 @@ export interface TapConfig {
   readonly maxRetryWaitSeconds: number;
   /** @default 30 */
   readonly requestTimeoutSeconds: number;
-  /** @default 16 */
+  /**
+   * Requests in flight to the API at once, across booking types (RequestGate). Everything else is derived from it:
+   * one socket per request (and one for the token endpoint), and each booking type keeps requested ahead its share of
+   * it among the types being read. @default 16
+   */
   readonly maxConcurrency: number;
   /** @default "warn" */
   readonly schemaValidation: SchemaValidationMode;

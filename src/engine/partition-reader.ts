@@ -66,6 +66,11 @@ export interface ReaderOptions {
   /** Properties to keep in records (undefined keeps all). */
   selected?: ReadonlySet<string> | undefined;
   signal?: AbortSignal;
+  /**
+   * The most pages this partition may keep requested ahead: its share of max_concurrency among the booking types being
+   * read at the same time (see sync.ts). Default: all of max_concurrency.
+   */
+  readAheadShare?: () => number;
 }
 
 /**
@@ -131,7 +136,7 @@ class PartitionRead {
     this.paginator = config.pagination === 'keyset' ? this.keyset() : this.pageNumbers();
     this.policy = new BookmarkPolicy({ sorted: this.shape.sorted, windowEnd: this.shape.toHonoured, orderTrusted: this.shape.believedSorted || this.paginator.name === 'keyset' });
     this.stats = { pages: 0, records: 0, filtered: 0, rewinds: 0, requests: 0, sorted: this.shape.sorted, pagination: this.paginator.name };
-    this.ahead = new ReadAhead<PageBody>((token) => this.fetch(token, this.window.to), config.maxConcurrency);
+    this.ahead = new ReadAhead<PageBody>((token) => this.fetch(token, this.window.to), options.readAheadShare ?? (() => config.maxConcurrency));
   }
 
   async *run(): AsyncGenerator<PartitionEvent> {

@@ -16,16 +16,20 @@ export class ReadAhead<T> {
   private readonly arrived = new Set<string>();
   private current: number;
 
+  /**
+   * `maxDepth`: the most pages to keep requested ahead, asked each time (the booking types read at once share
+   * max_concurrency: see sync.ts).
+   */
   constructor(
     private readonly fetch: (token: PageToken) => Promise<T>,
-    private readonly maxDepth: number,
+    private readonly maxDepth: () => number,
   ) {
-    this.current = maxDepth;
+    this.current = maxDepth();
   }
 
   /** How many pages to keep requested ahead now. */
   get depth(): number {
-    return this.current;
+    return Math.min(this.current, this.maxDepth());
   }
 
   get size(): number {
@@ -53,8 +57,9 @@ export class ReadAhead<T> {
   take(token: PageToken): Promise<T> {
     const key = keyOf(token);
     if (!this.inflight.has(key)) this.request(token);
-    if (!this.arrived.has(key)) this.current = Math.min(this.maxDepth, this.current + 1);
-    else if (this.arrived.size > 1) this.current = Math.max(Math.min(2, this.maxDepth), this.current - 1);
+    const max = this.maxDepth();
+    if (!this.arrived.has(key)) this.current = Math.min(max, this.current + 1);
+    else if (this.arrived.size > 1) this.current = Math.max(Math.min(2, max), Math.min(max, this.current) - 1);
     const promise = this.inflight.get(key)!;
     this.inflight.delete(key);
     this.arrived.delete(key);

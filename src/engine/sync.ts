@@ -61,14 +61,20 @@ export async function* runSync(options: SyncOptions): AsyncGenerator<SyncEvent> 
   const { config, logger } = options;
   const bookmarks = new Map<BookingType, Bookmark>(options.fullRefresh ? [] : options.bookmarks);
   const controller = new AbortController();
-  // Every request in flight (and every retry wait) listens on this signal: up to max_concurrency pages per booking
-  // type. Node warns of a leak past 10 listeners, which here is simply concurrency.
-  setMaxListeners(config.maxConcurrency * config.bookingTypes.length + 10, controller.signal);
+  // Every request requested ahead (and every retry wait) listens on this signal: about max_concurrency in all, plus
+  // a few per booking type (the window check, a page taken out of turn). Node warns of a leak past 10 listeners, which
+  // here is simply concurrency.
+  setMaxListeners(config.maxConcurrency + 4 * config.bookingTypes.length + 10, controller.signal);
   const onOuterAbort = (): void => controller.abort();
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const channel = new Channel<PartitionEvent | { kind: 'started'; bookingType: BookingType; from: number; to: number }>(config.bookingTypes.length * 2);
   const state = (): SyncEvent => ({ type: 'state', state: toStreamState(bookmarks, config.bookingTypes) });
 
+  // max_concurrency is one number with one meaning, requests in flight (the RequestGate enforces it). Each booking
+  // type being read keeps pages requested ahead for its share of it, so those waiting behind the gate stay near it
+  // however many types there are; a type that finishes leaves its share to the others.
+  let reading = config.bookingTypes.length;
+  const readAheadShare = (): number => Math.max(1, Math.ceil(config.maxConcurrency / Math.max(1, reading)));
   const tasks = config.bookingTypes.map(async (bookingType) => {
     const { from, to } = windowFor(bookingType, { ...options, bookmarks });
     await channel.push({ kind: 'started', bookingType, from, to });
@@ -78,8 +84,12 @@ export async function* runSync(options: SyncOptions): AsyncGenerator<SyncEvent> 
       return;
     }
     logger.info(`${bookingType}: reading bookings modified from ${formatDateTime(from)} to ${formatDateTime(to)}.`);
-    for await (const event of readPartition({ bookingType, from, to }, { ...options, signal: controller.signal })) {
-      await channel.push(event);
+    try {
+      for await (const event of readPartition({ bookingType, from, to }, { ...options, signal: controller.signal, readAheadShare })) {
+        await channel.push(event);
+      }
+    } finally {
+      reading--;
     }
   });
   let firstError: unknown;

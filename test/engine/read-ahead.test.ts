@@ -23,7 +23,7 @@ const at = (page: number): PageToken => ({ page, from: 0 });
 describe('ReadAhead', () => {
   it('hands out the response of each page asked for, requesting it only once', async () => {
     const f = manualFetch();
-    const ahead = new ReadAhead(f.fetch, 4);
+    const ahead = new ReadAhead(f.fetch, () => 4);
     ahead.request(at(1));
     ahead.request(at(1));
     const taken = ahead.take(at(1));
@@ -39,7 +39,7 @@ describe('ReadAhead', () => {
 
   it('keeps fewer pages ahead while responses wait for the reader, down to two', async () => {
     const f = manualFetch();
-    const ahead = new ReadAhead(f.fetch, 8);
+    const ahead = new ReadAhead(f.fetch, () => 8);
     for (let p = 0; p < 8; p++) ahead.request(at(p));
     for (let p = 0; p < 8; p++) await f.respond(p); // a fast API: everything is in before the reader asks
     const depths: number[] = [];
@@ -52,7 +52,7 @@ describe('ReadAhead', () => {
 
   it('grows back to the maximum whenever the reader has to wait for a response', async () => {
     const f = manualFetch();
-    const ahead = new ReadAhead(f.fetch, 3);
+    const ahead = new ReadAhead(f.fetch, () => 3);
     for (let p = 0; p < 3; p++) ahead.request(at(p));
     for (let p = 0; p < 3; p++) await f.respond(p);
     await ahead.take(at(0));
@@ -65,9 +65,23 @@ describe('ReadAhead', () => {
     expect(ahead.depth).toBe(3); // never above the maximum
   });
 
+  it('never keeps more ahead than its current share, which another partition finishing can raise', async () => {
+    const f = manualFetch();
+    let share = 2;
+    const ahead = new ReadAhead(f.fetch, () => share);
+    expect(ahead.depth).toBe(2);
+    const waiting = ahead.take(at(0));
+    expect(ahead.depth).toBe(2);
+    share = 4;
+    await f.respond(0);
+    await waiting;
+    void ahead.take(at(1)); // not in yet: the reader waits
+    expect(ahead.depth).toBe(3); // it grows by one at each wait, now up to the larger share
+  });
+
   it('forgets every request on clear, and an abandoned request that fails is not an unhandled rejection', async () => {
     let reject!: (err: Error) => void;
-    const ahead = new ReadAhead<string>(() => new Promise((_, r) => (reject = r)), 2);
+    const ahead = new ReadAhead<string>(() => new Promise((_, r) => (reject = r)), () => 2);
     ahead.request(at(0));
     expect(ahead.size).toBe(1);
     ahead.clear();
