@@ -1,3 +1,4 @@
+import type { Selection } from '../catalog/selection.js';
 import type { BookingType } from '../config/options.js';
 import { InterruptedError } from '../errors.js';
 import { ProgressReporter } from '../engine/progress.js';
@@ -19,8 +20,7 @@ export interface ProtocolEncoder {
 
 export interface DriveOptions {
   bookmarks: ReadonlyMap<BookingType, Bookmark>;
-  selected: ReadonlySet<string> | undefined;
-  fullRefresh: boolean;
+  selection: Selection;
   signal: AbortSignal;
   syncStart?: number;
   progressIntervalMs?: number;
@@ -45,7 +45,7 @@ export async function driveSync(runtime: Runtime, encoder: ProtocolEncoder, writ
     // A signal that came before the engine listens for one (while inputs and modules were loading) stops the sync
     // here, before its first request; the engine would only see later ones.
     if (options.signal.aborted) throw new InterruptedError('The sync was interrupted before it started.');
-    for await (const event of runSync({ config, bookmarks: options.bookmarks, syncStart, source: api, checker, logger, clock, selected: options.selected, fullRefresh: options.fullRefresh, signal: options.signal })) {
+    for await (const event of runSync({ config, bookmarks: options.bookmarks, syncStart, source: api, checker, logger, clock, properties: options.selection.properties, fullRefresh: options.selection.syncMode === 'full_refresh', signal: options.signal })) {
       progress.observe(event);
       if (event.type === 'records' && held.length > 0) await writer.write(held.splice(0));
       held.push(...encoder.encode(event, { timeExtracted: new Date().toISOString() }));

@@ -3,8 +3,7 @@ import { isPlainObject } from '../io/read-json-file.js';
 import { parseStreamState, PRIMARY_KEY, REPLICATION_KEY, STREAM_NAME, type Bookmark } from '../state/bookmarks.js';
 import type { BookingType } from '../config/options.js';
 import { bookingsSchema, type JsonSchemaObject } from './bookings-schema.js';
-
-export type SyncMode = 'full_refresh' | 'incremental';
+import type { Selection } from './selection.js';
 
 /** The AirbyteCatalog `discover` returns. */
 export function airbyteCatalog(): object {
@@ -23,17 +22,10 @@ export function airbyteCatalog(): object {
   };
 }
 
-export interface ConfiguredRead {
-  selected: boolean;
-  syncMode: SyncMode;
-  /** Top-level properties to emit, when the configured json_schema lists fewer than we publish. */
-  properties: ReadonlySet<string> | undefined;
-}
-
 /** Read a ConfiguredAirbyteCatalog: only the bookings stream exists, in full_refresh or incremental mode. */
-export function readConfiguredCatalog(raw: unknown, source: string): ConfiguredRead {
+export function readConfiguredCatalog(raw: unknown, source: string): Selection {
   if (!isPlainObject(raw) || !Array.isArray(raw.streams)) throw new CatalogError(`Configured catalog ${source} must be a JSON object with a "streams" array.`);
-  let found: ConfiguredRead | undefined;
+  let found: Selection | undefined;
   raw.streams.forEach((entry, i) => {
     const stream = isPlainObject(entry) && isPlainObject(entry.stream) ? entry.stream : undefined;
     const name = stream?.name;
@@ -48,6 +40,7 @@ export function readConfiguredCatalog(raw: unknown, source: string): ConfiguredR
     const schema = isPlainObject(stream?.json_schema) ? (stream.json_schema as JsonSchemaObject) : undefined;
     const published = Object.keys(bookingsSchema().properties ?? {});
     const listed = schema?.properties ? Object.keys(schema.properties) : undefined;
+    // Properties to emit, when the configured json_schema lists fewer than we publish.
     const properties = listed && published.some((p) => !listed.includes(p)) ? new Set([...listed.filter((p) => published.includes(p)), PRIMARY_KEY, REPLICATION_KEY]) : undefined;
     found = { selected: true, syncMode: mode, properties };
   });

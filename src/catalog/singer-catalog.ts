@@ -2,6 +2,7 @@ import { CatalogError } from '../errors.js';
 import { isPlainObject } from '../io/read-json-file.js';
 import { PRIMARY_KEY, REPLICATION_KEY, STREAM_NAME } from '../state/bookmarks.js';
 import { bookingsSchema, type JsonSchemaObject } from './bookings-schema.js';
+import type { Selection } from './selection.js';
 
 interface MetadataEntry {
   breadcrumb: string[];
@@ -35,15 +36,6 @@ export function discoverCatalog(): object {
   return { streams: [{ tap_stream_id: STREAM_NAME, stream: STREAM_NAME, schema, key_properties: [PRIMARY_KEY], replication_key: REPLICATION_KEY, replication_method: 'INCREMENTAL', metadata }] };
 }
 
-export interface Selection {
-  /** false: the stream is not selected and nothing is emitted. */
-  streamSelected: boolean;
-  /** Top-level properties to emit; undefined means all (including fields the API adds later). */
-  properties: ReadonlySet<string> | undefined;
-  /** The catalog asked for FULL_TABLE: ignore bookmarks. */
-  fullTable: boolean;
-}
-
 /**
  * Read the selection from a Singer catalog (`--catalog` / `--properties`): the bookings stream's `selected`
  * metadata (or the legacy schema.selected), and per-property `selected` where inclusion is not automatic.
@@ -72,8 +64,8 @@ export function selectionFromCatalog(raw: unknown, source: string): Selection {
     if (selected === false || m.inclusion === 'unsupported') deselected.add(name);
   }
   return {
-    streamSelected,
+    selected: streamSelected,
     properties: deselected.size === 0 ? undefined : new Set(known.filter((k) => !deselected.has(k))),
-    fullTable: top['replication-method'] === 'FULL_TABLE',
+    syncMode: top['replication-method'] === 'FULL_TABLE' ? 'full_refresh' : 'incremental',
   };
 }

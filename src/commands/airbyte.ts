@@ -125,7 +125,7 @@ export async function read(args: ReadArgs, logger: Logger, signal: AbortSignal):
   if (args.state) rejectFutureBookmarks(bookmarks, systemClock.now(), args.state);
   const runtime = createRuntime(config, logger);
   try {
-    await driveSync(runtime, airbyteEncoder(), args.out ? new MessageWriter(args.out) : stdoutWriter(), { bookmarks, selected: configured.properties, fullRefresh, signal });
+    await driveSync(runtime, airbyteEncoder(), args.out ? new MessageWriter(args.out) : stdoutWriter(), { bookmarks, selection: configured, signal });
   } finally {
     runtime.close();
   }

@@ -3,7 +3,8 @@ import type { ProtocolEncoder } from '../app/drive-sync.js';
 import { driveSync } from '../app/drive-sync.js';
 import { createRuntime } from '../app/runtime.js';
 import { bookingsSchema, selectSchema } from '../catalog/bookings-schema.js';
-import { selectionFromCatalog, type Selection } from '../catalog/singer-catalog.js';
+import { WHOLE_STREAM } from '../catalog/selection.js';
+import { selectionFromCatalog } from '../catalog/singer-catalog.js';
 import { loadConfig } from '../config/load-config.js';
 import { CatalogError, StateError } from '../errors.js';
 import { MessageWriter, stdoutWriter } from '../io/message-writer.js';
@@ -45,8 +46,8 @@ export function singerEncoder(schema: object, otherStreams: Record<string, unkno
 export async function singerSync(args: SingerSyncArgs, logger: Logger, signal: AbortSignal): Promise<void> {
   const config = loadConfig(args.config);
   const { bookmarks, otherStreams } = args.state ? parseSingerState(readJsonFile(args.state, 'State', StateError), args.state) : { bookmarks: new Map() as Bookmarks, otherStreams: {} };
-  const selection: Selection = args.catalog ? selectionFromCatalog(readJsonFile(args.catalog, 'Catalog', CatalogError), args.catalog) : { streamSelected: true, properties: undefined, fullTable: false };
-  if (!selection.streamSelected) {
+  const selection = args.catalog ? selectionFromCatalog(readJsonFile(args.catalog, 'Catalog', CatalogError), args.catalog) : WHOLE_STREAM;
+  if (!selection.selected) {
     logger.info('The bookings stream is not selected in the catalog; nothing to sync.');
     return;
   }
@@ -54,7 +55,7 @@ export async function singerSync(args: SingerSyncArgs, logger: Logger, signal: A
   const runtime = createRuntime(config, logger, args.clock);
   try {
     const encoder = singerEncoder(selectSchema(bookingsSchema(), selection.properties), otherStreams, toStreamState(bookmarks, config.bookingTypes));
-    await driveSync(runtime, encoder, args.out ? new MessageWriter(args.out) : stdoutWriter(), { bookmarks, selected: selection.properties, fullRefresh: selection.fullTable, signal });
+    await driveSync(runtime, encoder, args.out ? new MessageWriter(args.out) : stdoutWriter(), { bookmarks, selection, signal });
   } finally {
     runtime.close();
   }

@@ -63,8 +63,8 @@ export interface ReaderOptions {
   checker: RecordChecker;
   logger: Logger;
   clock: Clock;
-  /** Properties to keep in records (undefined keeps all). */
-  selected?: ReadonlySet<string> | undefined;
+  /** Top-level properties to keep in records (undefined keeps all). */
+  properties?: ReadonlySet<string> | undefined;
   signal?: AbortSignal;
   /**
    * The most pages this partition may keep requested ahead: its share of max_concurrency among the booking types being
@@ -129,7 +129,7 @@ class PartitionRead {
     const { config } = options;
     this.config = config;
     this.logger = options.logger;
-    this.pipeline = new RecordPipeline(options.checker, window.bookingType, window, options.selected);
+    this.pipeline = new RecordPipeline(options.checker, window.bookingType, window, options.properties);
     this.shape = new ApiShape(config.recordOrder, config, window.to);
     this.pages = new UsablePages(config, options.logger, options.clock, options.signal);
     this.budget = new RequestBudget(window.bookingType);

@@ -28,7 +28,8 @@ export interface SyncOptions {
   checker: RecordChecker;
   logger: Logger;
   clock: Clock;
-  selected?: ReadonlySet<string> | undefined;
+  /** Top-level properties to keep in records (undefined keeps all). */
+  properties?: ReadonlySet<string> | undefined;
   fullRefresh?: boolean;
   signal?: AbortSignal;
 }

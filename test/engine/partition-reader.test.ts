@@ -330,7 +330,7 @@ describe('readPartition records', () => {
   });
 
   it('keeps only the selected properties', async () => {
-    const events = await collect(readPartition(WINDOW, { ...options(api(3)), selected: new Set(['uuid', 'lastModified']) }));
+    const events = await collect(readPartition(WINDOW, { ...options(api(3)), properties: new Set(['uuid', 'lastModified']) }));
     const page = events.find((e) => e.kind === 'page');
     expect(page?.kind === 'page' && Object.keys(page.records[0]!)).toEqual(['uuid', 'lastModified']);
   });

@@ -25,27 +25,27 @@ const catalogError = (fn: () => unknown): CatalogError => thrown(fn, CatalogErro
 
 describe('Singer catalog selection', () => {
   it('selects the whole stream, incrementally, from the discovered catalog', () => {
-    expect(selectionFromCatalog(discoverCatalog(), 'cat.json')).toEqual({ streamSelected: true, properties: undefined, fullTable: false });
+    expect(selectionFromCatalog(discoverCatalog(), 'cat.json')).toEqual({ selected: true, properties: undefined, syncMode: 'incremental' });
   });
 
   it('reports the stream unselected when its top-level metadata says selected: false', () => {
     const sel = selectionFromCatalog(singerCatalog((top) => (top.selected = false)), 'cat.json');
-    expect(sel.streamSelected).toBe(false);
+    expect(sel.selected).toBe(false);
   });
 
   it('falls back to selected-by-default, then to the legacy schema.selected', () => {
-    expect(selectionFromCatalog(singerCatalog((top) => delete top.selected), 'c').streamSelected).toBe(true);
+    expect(selectionFromCatalog(singerCatalog((top) => delete top.selected), 'c').selected).toBe(true);
     const neither = singerCatalog((top) => {
       delete top.selected;
       delete top['selected-by-default'];
     });
-    expect(selectionFromCatalog(neither, 'c').streamSelected).toBe(false);
+    expect(selectionFromCatalog(neither, 'c').selected).toBe(false);
     const legacy = singerCatalog((top, _b, stream) => {
       delete top.selected;
       delete top['selected-by-default'];
       (stream.schema as Record<string, unknown>).selected = true;
     });
-    expect(selectionFromCatalog(legacy, 'c').streamSelected).toBe(true);
+    expect(selectionFromCatalog(legacy, 'c').selected).toBe(true);
   });
 
   it('drops deselected properties but always keeps the automatic uuid and lastModified', () => {
@@ -66,7 +66,7 @@ describe('Singer catalog selection', () => {
   });
 
   it('asks for a full table sync when replication-method is FULL_TABLE', () => {
-    expect(selectionFromCatalog(singerCatalog((top) => (top['replication-method'] = 'FULL_TABLE')), 'c').fullTable).toBe(true);
+    expect(selectionFromCatalog(singerCatalog((top) => (top['replication-method'] = 'FULL_TABLE')), 'c').syncMode).toBe('full_refresh');
   });
 
   it.each<[string, unknown, RegExp]>([
