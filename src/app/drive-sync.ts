@@ -4,19 +4,10 @@ import { InterruptedError } from '../errors.js';
 import { ProgressReporter } from '../engine/progress.js';
 import { runSync, windowEnd, type SyncEvent } from '../engine/sync.js';
 import type { MessageWriter, Output } from '../io/message-writer.js';
+import type { ProtocolEncoder } from '../protocol/encoder.js';
 import type { Bookmark } from '../state/bookmarks.js';
 import { formatDateTime } from '../util/time.js';
 import type { Runtime } from './runtime.js';
-
-/** Turns engine events into protocol lines. One implementation per protocol; none does I/O. */
-export interface ProtocolEncoder {
-  begin(): Output[];
-  encode(event: SyncEvent, context: { timeExtracted: string }): Output[];
-  /** Lines after a successful sync. */
-  end(): Output[];
-  /** Lines after a failed or interrupted sync (everything written before stays valid). */
-  failed(error: unknown): Output[];
-}
 
 export interface DriveOptions {
   bookmarks: ReadonlyMap<BookingType, Bookmark>;

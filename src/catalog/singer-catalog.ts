@@ -1,6 +1,6 @@
 import { CatalogError } from '../errors.js';
 import { isPlainObject } from '../io/read-json-file.js';
-import { PRIMARY_KEY, REPLICATION_KEY, STREAM_NAME } from '../state/bookmarks.js';
+import { PRIMARY_KEY, REPLICATION_KEY, STREAM_NAME } from '../stream.js';
 import { bookingsSchema, type JsonSchemaObject } from './bookings-schema.js';
 import type { Selection } from './selection.js';
 

@@ -6,7 +6,7 @@ import { packageVersion } from '../package-files.js';
 import { registerAirbyteCommands } from './airbyte-commands.js';
 import { tuneHeap } from './heap-tuning.js';
 import { runCommand, type GlobalArgs } from './run-command.js';
-import { registerSandboxCommand } from './sandbox-command.js';
+import { registerSandbox } from '../sandbox/cli.js';
 
 /**
  * The command line. Singer mode is the default command (`--config`, `--state`, `--catalog`, `--discover`,
@@ -53,7 +53,7 @@ export async function main(argv: string[]): Promise<void> {
       },
     );
   registerAirbyteCommands(cli);
-  registerSandboxCommand(cli);
+  registerSandbox(cli);
   try {
     await cli
     .strict()

@@ -1,27 +1,18 @@
 import type { Writable } from 'node:stream';
-import { driveSync, type ProtocolEncoder } from '../app/drive-sync.js';
+import { driveSync } from '../app/drive-sync.js';
 import { createRuntime } from '../app/runtime.js';
-import { airbyteCatalog, readAirbyteState, readConfiguredCatalog } from '../catalog/airbyte-catalog.js';
+import { airbyteCatalog, readConfiguredCatalog } from '../catalog/airbyte-catalog.js';
 import { connectorSpec, loadConfig } from '../config/load-config.js';
 import { ApiDataError, CatalogError, isTapError, StateError } from '../errors.js';
 import { parsePage } from '../http/page-body.js';
+import { readAirbyteState } from '../state/airbyte-state.js';
 import { rejectFutureBookmarks } from '../state/bookmarks.js';
 import { systemClock } from '../util/clock.js';
 import { UnusableBody } from '../http/request-with-retries.js';
 import { MessageWriter, stdoutWriter } from '../io/message-writer.js';
 import { readJsonFile } from '../io/read-json-file.js';
 import type { Logger, LogLevel } from '../logging/logger.js';
-import {
-  catalogMessage,
-  connectionStatusMessage,
-  errorTraceMessage,
-  logMessage,
-  recordMessages,
-  specMessage,
-  streamStateMessage,
-  streamStatusMessage,
-  type AirbyteLogLevel,
-} from '../protocol/airbyte.js';
+import { airbyteEncoder, catalogMessage, connectionStatusMessage, errorTraceMessage, logMessage, specMessage, type AirbyteLogLevel } from '../protocol/airbyte.js';
 
 const LEVELS: Record<LogLevel, AirbyteLogLevel> = { debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' };
 
@@ -71,38 +62,6 @@ export async function check(configPath: string, logger: Logger, signal: AbortSig
 export async function discover(configPath: string, out: MessageWriter = stdoutWriter()): Promise<void> {
   loadConfig([configPath]);
   await out.write([catalogMessage(airbyteCatalog())]);
-}
-
-/** Airbyte messages for engine events: RECORD, per-stream STATE with sourceStats, STREAM_STATUS traces. */
-export function airbyteEncoder(): ProtocolEncoder {
-  let recordsSinceState = 0;
-  let running = false;
-  let started = 0;
-  let completed = 0;
-  return {
-    begin: () => [streamStatusMessage('STARTED')],
-    encode(event) {
-      if (event.type === 'partition-started') started++;
-      if (event.type === 'partition-completed') completed++;
-      if (event.type === 'records') {
-        const lines = recordMessages(event.records, event.raw, Date.now());
-        recordsSinceState += event.records.length;
-        if (!running) {
-          running = true;
-          lines.unshift(streamStatusMessage('RUNNING'));
-        }
-        return lines;
-      }
-      if (event.type === 'state') {
-        const line = streamStateMessage(event.state, recordsSinceState);
-        recordsSinceState = 0;
-        return [line];
-      }
-      return [];
-    },
-    end: () => [streamStatusMessage(completed === started ? 'COMPLETE' : 'INCOMPLETE')],
-    failed: () => [streamStatusMessage('INCOMPLETE')],
-  };
 }
 
 export interface ReadArgs {

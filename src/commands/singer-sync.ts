@@ -1,5 +1,4 @@
 import type { Writable } from 'node:stream';
-import type { ProtocolEncoder } from '../app/drive-sync.js';
 import { driveSync } from '../app/drive-sync.js';
 import { createRuntime } from '../app/runtime.js';
 import { bookingsSchema, selectSchema } from '../catalog/bookings-schema.js';
@@ -11,8 +10,8 @@ import { MessageWriter, stdoutWriter } from '../io/message-writer.js';
 import { readJsonFile } from '../io/read-json-file.js';
 import type { Logger } from '../logging/logger.js';
 import { systemClock, type Clock } from '../util/clock.js';
-import { recordMessages, schemaMessage, singerStateValue, stateMessage } from '../protocol/singer.js';
-import { parseSingerState, rejectFutureBookmarks, toStreamState, type Bookmarks, type StreamState } from '../state/bookmarks.js';
+import { singerEncoder } from '../protocol/singer.js';
+import { parseSingerState, rejectFutureBookmarks, toStreamState, type Bookmarks } from '../state/bookmarks.js';
 
 export interface SingerSyncArgs {
   config: string[];
@@ -22,24 +21,6 @@ export interface SingerSyncArgs {
   catalog?: string | undefined;
   /** The time as the sync sees it; the system clock unless a test says otherwise. */
   clock?: Clock;
-}
-
-/** Singer messages for engine events: SCHEMA first, RECORDs, and STATE carrying the whole Singer state. */
-export function singerEncoder(schema: object, otherStreams: Record<string, unknown>, initial: StreamState): ProtocolEncoder {
-  let last = initial;
-  return {
-    begin: () => [schemaMessage(schema)],
-    encode(event, { timeExtracted }) {
-      if (event.type === 'records') return recordMessages(event.records, event.raw, timeExtracted);
-      if (event.type === 'state') {
-        last = event.state;
-        return [stateMessage(singerStateValue(event.state, otherStreams))];
-      }
-      return [];
-    },
-    end: () => [],
-    failed: () => [stateMessage(singerStateValue(last, otherStreams))],
-  };
 }
 
 /** `tap-bookings --config c.json [--state s.json] [--catalog cat.json]`: sync and write Singer messages to stdout. */

@@ -1,7 +1,8 @@
 import type { FailureType } from '../errors.js';
 import type { Output } from '../io/message-writer.js';
+import type { ProtocolEncoder } from './encoder.js';
 import type { StreamState } from '../state/bookmarks.js';
-import { STREAM_NAME } from '../state/bookmarks.js';
+import { STREAM_NAME } from '../stream.js';
 import { recordLines } from './record-lines.js';
 
 /** Airbyte protocol message builders: each returns one line of JSON. */
@@ -60,4 +61,36 @@ export function errorTraceMessage(error: { message: string; internalMessage?: st
 
 export function logMessage(level: AirbyteLogLevel, message: string): string {
   return JSON.stringify({ type: 'LOG', log: { level, message } });
+}
+
+/** Airbyte messages for engine events: RECORD, per-stream STATE with sourceStats, STREAM_STATUS traces. */
+export function airbyteEncoder(): ProtocolEncoder {
+  let recordsSinceState = 0;
+  let running = false;
+  let started = 0;
+  let completed = 0;
+  return {
+    begin: () => [streamStatusMessage('STARTED')],
+    encode(event) {
+      if (event.type === 'partition-started') started++;
+      if (event.type === 'partition-completed') completed++;
+      if (event.type === 'records') {
+        const lines = recordMessages(event.records, event.raw, Date.now());
+        recordsSinceState += event.records.length;
+        if (!running) {
+          running = true;
+          lines.unshift(streamStatusMessage('RUNNING'));
+        }
+        return lines;
+      }
+      if (event.type === 'state') {
+        const line = streamStateMessage(event.state, recordsSinceState);
+        recordsSinceState = 0;
+        return [line];
+      }
+      return [];
+    },
+    end: () => [streamStatusMessage(completed === started ? 'COMPLETE' : 'INCOMPLETE')],
+    failed: () => [streamStatusMessage('INCOMPLETE')],
+  };
 }

@@ -1,6 +1,7 @@
 import type { Output } from '../io/message-writer.js';
+import type { ProtocolEncoder } from './encoder.js';
 import type { StreamState } from '../state/bookmarks.js';
-import { PRIMARY_KEY, REPLICATION_KEY, STREAM_NAME } from '../state/bookmarks.js';
+import { PRIMARY_KEY, REPLICATION_KEY, STREAM_NAME } from '../stream.js';
 import { recordLines } from './record-lines.js';
 
 /** Singer message builders: each returns one line of JSON. Writing them is MessageWriter's job. */
@@ -24,4 +25,22 @@ export function singerStateValue(stream: StreamState, otherStreams: Record<strin
 
 export function stateMessage(value: object): string {
   return JSON.stringify({ type: 'STATE', value });
+}
+
+/** Singer messages for engine events: SCHEMA first, RECORDs, and STATE carrying the whole Singer state. */
+export function singerEncoder(schema: object, otherStreams: Record<string, unknown>, initial: StreamState): ProtocolEncoder {
+  let last = initial;
+  return {
+    begin: () => [schemaMessage(schema)],
+    encode(event, { timeExtracted }) {
+      if (event.type === 'records') return recordMessages(event.records, event.raw, timeExtracted);
+      if (event.type === 'state') {
+        last = event.state;
+        return [stateMessage(singerStateValue(event.state, otherStreams))];
+      }
+      return [];
+    },
+    end: () => [],
+    failed: () => [stateMessage(singerStateValue(last, otherStreams))],
+  };
 }

@@ -1,11 +1,8 @@
 import type { BookingType } from '../config/options.js';
 import { StateError } from '../errors.js';
 import { isPlainObject } from '../io/read-json-file.js';
+import { REPLICATION_KEY, STREAM_NAME } from '../stream.js';
 import { parseDateTime } from '../util/time.js';
-
-export const STREAM_NAME = 'bookings';
-export const REPLICATION_KEY = 'lastModified';
-export const PRIMARY_KEY = 'uuid';
 
 /** Where one booking type's sync has safely reached: every record with lastModified before it has been written. */
 export interface Bookmark {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { readAirbyteState } from '../../src/catalog/airbyte-catalog.js';
+import { readAirbyteState } from '../../src/state/airbyte-state.js';
 import type { BookingType } from '../../src/config/options.js';
 import { StateError } from '../../src/errors.js';
 import { readJsonFile } from '../../src/io/read-json-file.js';
