@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { tuneHeap } from './heap-tuning.js';
 import { reportError, runCommand, type GlobalArgs } from './run-command.js';
 
 /**
@@ -45,6 +46,10 @@ export function registerAirbyteCommands<T extends GlobalArgs>(cli: Argv<T>): voi
           .option('config', { type: 'string', demandOption: true, description: 'Config JSON file' })
           .option('catalog', { type: 'string', demandOption: true, description: 'Configured catalog JSON file' })
           .option('state', { type: 'string', description: 'State JSON file (an array of Airbyte state messages)' }),
-      (args) => airbyte(args, (mod, logger, signal) => mod.read({ config: args.config, catalog: args.catalog, state: args.state }, logger, signal)),
+      (args) =>
+        airbyte(args, (mod, logger, signal) => {
+          tuneHeap();
+          return mod.read({ config: args.config, catalog: args.catalog, state: args.state }, logger, signal);
+        }),
     );
 }

@@ -1,8 +1,10 @@
+import { PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
 /**
  * Keeps a sync's memory flat without costing CPU, by changing two of V8's heap-sizing heuristics at run time (both are
- * read by V8 at each collection, so setting them after start-up takes effect; flags given to node win).
+ * read by V8 at each collection, so setting them after start-up takes effect; flags given to node win). Only the
+ * commands that sync call it (Singer sync, Airbyte read): --help, spec, discover and the rest are left alone.
  *
  * Left alone, V8 sizes the heap for throughput: the young generation grows to 2 × 16 MB and the old generation to
  * several times what survives a full collection, which put a 1,000,000-record sync at about 200 MB resident while
@@ -12,7 +14,9 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
  *
  * - heap-growing-percent=50: the next full collection is due at 1.5 × what survived the last one.
  * - The young generation starts at 1 MB per semi-space and doubles (semi-space-growth-factor=2) until it reaches
- *   `semiSpaceMb`; then growth stops (factor 1). V8 has no run-time setting for the maximum itself.
+ *   `semiSpaceMb`; then growth stops (factor 1). V8 has no run-time setting for the maximum itself, so the size is
+ *   looked at after each garbage collection (a PerformanceObserver of 'gc' entries, which V8 reports anyway), and the
+ *   observer is gone once the size is reached: no timer, no polling.
  */
 export function tuneHeap(semiSpaceMb = 4): void {
   const given = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
@@ -25,13 +29,10 @@ export function tuneHeap(semiSpaceMb = 4): void {
     return;
   }
   setFlagsFromString('--semi-space-growth-factor=2');
-  // A sync reaches the size within its first second; a process that allocates little (the sandbox, a sync waiting on
-  // a slow API) is not polled for ever: after 10 s the young generation stays at whatever size it has.
-  const giveUpAt = performance.now() + 10_000;
-  const timer = setInterval(() => {
-    if (youngSize() < stopAt && performance.now() < giveUpAt) return;
+  const observer = new PerformanceObserver(() => {
+    if (youngSize() < stopAt) return;
     setFlagsFromString('--semi-space-growth-factor=1');
-    clearInterval(timer);
-  }, 2);
-  timer.unref();
+    observer.disconnect();
+  });
+  observer.observe({ entryTypes: ['gc'] });
 }

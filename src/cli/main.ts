@@ -24,7 +24,6 @@ function singerOptions(y: Argv<GlobalArgs>) {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  tuneHeap();
   const cli = yargs(argv)
     .scriptName('tap-bookings')
     .usage('$0 [--config FILE ...] [--state FILE] [--catalog FILE]  sync bookings as Singer messages\n$0 spec|check|discover|read ...  the Airbyte protocol')
@@ -48,6 +47,7 @@ export async function main(argv: string[]): Promise<void> {
         await runCommand(args, async (logger, signal) => {
           if (!args.config || args.config.length === 0) throw new ConfigError('No config given: pass --config FILE (or --config ENV). See tap-bookings --help.');
           const { singerSync } = await import('../commands/singer-sync.js');
+          tuneHeap();
           await singerSync({ config: args.config, state: args.state, catalog: args.catalog }, logger, signal);
         });
       },
