@@ -1,6 +1,7 @@
 import type { ApiShape } from './api-shape.js';
 import { MAX_CHANGED_TRACKED } from './api-shape.js';
 import type { ChangeEvidence } from './bookmark-policy.js';
+import { formatDateTime } from '../util/time.js';
 import type { ChangeLedger } from './change-ledger.js';
 
 export interface EvidenceInput {
@@ -46,9 +47,9 @@ export async function changeEvidence(input: EvidenceInput): Promise<ChangeEviden
     return { kind: 'clean' };
   }
   const oldest = ledger.earliestDelivered(changed);
-  if (!oldest) return { kind: 'clean' };
+  if (oldest === undefined) return { kind: 'clean' };
   // Only an API believed to sort (record_order ascending, or enough records in order) has skipped records after the
   // changed one: a page of one record looks sorted whatever the API does.
   if (!shape.believedSorted) return { kind: 'unknown', reason: 'records delivered early in the read changed while it ran, and unless the API sorts by lastModified a record they made the reader skip can lie anywhere in the window' };
-  return { kind: 'changed', oldest: { ms: oldest.ms, value: oldest.value } };
+  return { kind: 'changed', oldest: { ms: oldest, value: formatDateTime(oldest) } };
 }

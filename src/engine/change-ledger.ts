@@ -12,26 +12,24 @@ export class ChangeLedger {
   private hashes = new Int32Array(4096);
   private count = 0;
   private readonly pageStart: number[] = [];
-  private readonly pageOldest: Array<{ ms: number; value: string }> = [];
+  /** The oldest lastModified (ms) on each delivered page. */
+  private readonly pageOldest: number[] = [];
 
   /** Start a page of deliveries. */
   beginPage(): void {
     this.pageStart.push(this.count);
-    this.pageOldest.push({ ms: Infinity, value: '' });
+    this.pageOldest.push(Infinity);
   }
 
-  add(uuid: string, ms: number, value: string): void {
+  add(uuid: string, ms: number): void {
     if (this.count === this.hashes.length) {
       const grown = new Int32Array(this.hashes.length * 2);
       grown.set(this.hashes);
       this.hashes = grown;
     }
     this.hashes[this.count++] = hash32(uuid);
-    const oldest = this.pageOldest[this.pageOldest.length - 1]!;
-    if (ms < oldest.ms) {
-      oldest.ms = ms;
-      oldest.value = value;
-    }
+    const last = this.pageOldest.length - 1;
+    if (ms < this.pageOldest[last]!) this.pageOldest[last] = ms;
   }
 
   get size(): number {
@@ -39,10 +37,10 @@ export class ChangeLedger {
   }
 
   /**
-   * The oldest lastModified on the earliest delivered page that holds one of `changed` (uuid hashes, see hashUuid),
-   * or undefined when none of them was delivered in this read.
+   * The oldest lastModified (ms) on the earliest delivered page that holds one of `changed` (uuid hashes, see
+   * hash32), or undefined when none of them was delivered in this read.
    */
-  earliestDelivered(changed: ReadonlySet<number>): { ms: number; value: string } | undefined {
+  earliestDelivered(changed: ReadonlySet<number>): number | undefined {
     if (changed.size === 0) return undefined;
     for (let i = 0; i < this.count; i++) {
       if (!changed.has(this.hashes[i]!)) continue;

@@ -350,7 +350,7 @@ class PartitionRead {
       const record = delivery.records[i]!;
       const ms = delivery.ms[i]!;
       if (ms < this.window.from || ms > this.window.to) continue; // dated out of any sane range: no bookmark from it
-      this.ledger.add(record.uuid, ms, record.lastModified);
+      this.ledger.add(record.uuid, ms);
       this.policy.observe(ms, record.lastModified, record.uuid);
       this.paginator.delivered(record.uuid, ms);
     }

@@ -10,7 +10,7 @@ function ledger(): ChangeLedger {
   const l = new ChangeLedger();
   ['a', 'b', 'c'].forEach((p, i) => {
     l.beginPage();
-    for (let k = 2; k >= 0; k--) l.add(`${p}${k}`, T + i * 10_000 + k * 1000, new Date(T + i * 10_000 + k * 1000).toISOString());
+    for (let k = 2; k >= 0; k--) l.add(`${p}${k}`, T + i * 10_000 + k * 1000);
   });
   return l;
 }

@@ -1,3 +1,4 @@
+import { hash32 } from '../change-ledger.js';
 import { driftRewind } from '../drift.js';
 import { EmptyPageCheck, type PageFacts, type PageToken, type Paginator, type Step, type TotalsTrust } from './paginator.js';
 
@@ -52,8 +53,11 @@ export class PageNumberPaginator implements Paginator {
   private readonly minTotalAtIssue = new Map<number, number>();
   /** Drops already followed: "page|previous total|total". */
   private readonly handled = new Set<string>();
-  /** Fingerprint → the page that had it and its total, for this pass (cleared when the reader goes back). */
-  private readonly seen = new Map<string, { page: number; total: number | undefined }>();
+  /**
+   * A hash of each page's fingerprint → the page that had it and its total, for this pass (cleared when the reader
+   * goes back). A hash collision can only make a page look repeated once more, which two repeats are allowed for.
+   */
+  private readonly seen = new Map<number, { page: number; total: number | undefined }>();
   /** Pages in a row that repeated an earlier one. */
   private repeats = 0;
   /** totalPages only, last page full: one more page is read to see whether it really was the last. */
@@ -134,7 +138,8 @@ export class PageNumberPaginator implements Paginator {
     }
 
     if (f.count > 0) {
-      const earlier = this.seen.get(f.fingerprint);
+      const key = hash32(f.fingerprint);
+      const earlier = this.seen.get(key);
       if (earlier !== undefined && earlier.page !== page) {
         // Pages past the end answered with the last page: the end, when that page was short or was announced as the last.
         if (earlier.page === page - 1 && (this.previousCount < this.size || this.confirming)) return { kind: 'end', deliver: false };
@@ -149,7 +154,7 @@ export class PageNumberPaginator implements Paginator {
         this.repeats = 0;
         this.productive++;
       }
-      this.seen.set(f.fingerprint, { page, total: f.totalElements });
+      this.seen.set(key, { page, total: f.totalElements });
     }
 
     if (this.trust === 'trusted') {
@@ -223,6 +228,7 @@ export class PageNumberPaginator implements Paginator {
       return;
     }
     const atIssue = this.minTotalAtIssue.get(f.token.page);
+    this.minTotalAtIssue.delete(f.token.page); // only requests still out need it
     if (!this.totalsMayRise && f.totalElements !== undefined && atIssue !== undefined && f.totalElements > atIssue) {
       this.markUnreliable(`page ${f.token.page} reports ${f.totalElements} records in the window after an earlier page reported ${atIssue}, and a window that ends in the past can only lose records`);
       return;
