@@ -345,12 +345,16 @@ class PartitionRead {
   private deliver(page: Page, checked: CheckedPage, token: PageToken): PartitionEvent {
     this.applyWindowCheck();
     const delivery = this.pipeline.deliver(page, checked, (uuid, ms) => this.paginator.isRepeat(uuid, ms));
-    this.ledger.beginPage();
+    // The change check needs what this pass delivered, unless page numbers guarded by honest totals over a window the
+    // API applies read it: any change to that (totals caught lying, the window end ignored) starts the pass over.
+    const paginator = this.paginator;
+    const ledgered = !(paginator instanceof PageNumberPaginator && paginator.totalsTrust === 'trusted' && this.shape.toHonoured);
+    if (ledgered) this.ledger.beginPage();
     for (let i = 0; i < delivery.records.length; i++) {
       const record = delivery.records[i]!;
       const ms = delivery.ms[i]!;
       if (ms < this.window.from || ms > this.window.to) continue; // dated out of any sane range: no bookmark from it
-      this.ledger.add(record.uuid, ms);
+      if (ledgered) this.ledger.add(record.uuid, ms);
       this.policy.observe(ms, record.lastModified, record.uuid);
       this.paginator.delivered(record.uuid, ms);
     }

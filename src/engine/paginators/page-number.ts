@@ -2,6 +2,9 @@ import { hash32 } from '../change-ledger.js';
 import { driftRewind } from '../drift.js';
 import { EmptyPageCheck, type PageFacts, type PageToken, type Paginator, type Step, type TotalsTrust } from './paginator.js';
 
+/** Pages whose content the repeat check remembers, the latest ones. */
+const MAX_PAGES_REMEMBERED = 2000;
+
 export interface PageNumberOptions {
   firstPage: number;
   /** page_size: what the reader asks for. The API may serve fewer (or more) per page; the paginator learns that. */
@@ -155,6 +158,8 @@ export class PageNumberPaginator implements Paginator {
         this.productive++;
       }
       this.seen.set(key, { page, total: f.totalElements });
+      // A loop longer than this many pages is left to the request budget: memory stays bounded on huge windows.
+      if (this.seen.size > MAX_PAGES_REMEMBERED) this.seen.delete(this.seen.keys().next().value!);
     }
 
     if (this.trust === 'trusted') {
