@@ -45,6 +45,7 @@ async function main(): Promise<void> {
     }
   }
   const statePath = resolve(outDir, 'state.json');
+  const sandboxConfigPath = resolve(outDir, 'sandbox-config.json');
   if (lastState) writeFileSync(statePath, `${JSON.stringify(lastState, null, 2)}\n`);
   const total = [...byType.values()].reduce((a, b) => a + b, 0);
   const log = readFileSync(logPath, 'utf8');
@@ -58,9 +59,11 @@ async function main(): Promise<void> {
     `  messages: ${messagesPath}`,
     `  log:      ${logPath}`,
     '',
-    'Next: run it again from that state to fetch only what changed:',
-    `  node bin/tap-bookings.js --config ${configPath} --state ${statePath}`,
-    '(the sandbox above has stopped: start one with `node bin/tap-bookings.js sandbox --port 8089 --config-out c.json`)',
+    'Next: the sandbox above has stopped. Start it again (the same seed gives the same bookings) and sync from that',
+    'state: only what changed since is read (here, the records that share the bookmark\'s lastModified).',
+    `  node bin/tap-bookings.js sandbox --port 0 --records ${records} --seed 42 --config-out ${sandboxConfigPath} &`,
+    `  sleep 1; node bin/tap-bookings.js --config ${sandboxConfigPath} --state ${statePath}`,
+    '  kill %1    # stops the sandbox',
     '',
   ];
   process.stdout.write(out.join('\n'));
