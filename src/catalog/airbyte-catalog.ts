@@ -21,27 +21,41 @@ export function airbyteCatalog(): object {
   };
 }
 
-/** Read a ConfiguredAirbyteCatalog: only the bookings stream exists, in full_refresh or incremental mode. */
-export function readConfiguredCatalog(raw: unknown, source: string): Selection {
+/** A configured catalog as read: the selection of the bookings stream, and what the source cannot serve or ignores. */
+export interface ConfiguredCatalog {
+  selection: Selection;
+  /** Streams it names that this source does not have: they are reported (INCOMPLETE), the rest is read. */
+  unknownStreams: string[];
+  /** A cursor_field other than the source-defined one, which the protocol says the source ignores. */
+  ignoredCursor: string[] | undefined;
+}
+
+/**
+ * Read a ConfiguredAirbyteCatalog, as the Airbyte CDK does: the bookings stream in full_refresh or incremental mode;
+ * a stream this source does not have is no reason to fail the others (the read reports it), and since the cursor is
+ * source-defined, a configured cursor_field is ignored (the read says so).
+ */
+export function readConfiguredCatalog(raw: unknown, source: string): ConfiguredCatalog {
   if (!isPlainObject(raw) || !Array.isArray(raw.streams)) throw new CatalogError(`Configured catalog ${source} must be a JSON object with a "streams" array.`);
-  let found: Selection | undefined;
+  const read: ConfiguredCatalog = { selection: { selected: false, syncMode: 'incremental', properties: undefined }, unknownStreams: [], ignoredCursor: undefined };
   raw.streams.forEach((entry, i) => {
     const stream = isPlainObject(entry) && isPlainObject(entry.stream) ? entry.stream : undefined;
     const name = stream?.name;
     if (typeof name !== 'string') throw new CatalogError(`Configured catalog ${source}: streams[${i}] has no stream.name.`);
-    if (name !== STREAM_NAME) throw new CatalogError(`Configured catalog ${source} names stream "${name}", which this source does not have (it has "${STREAM_NAME}").`);
+    if (name !== STREAM_NAME) {
+      read.unknownStreams.push(name);
+      return;
+    }
     const mode = (entry as Record<string, unknown>).sync_mode;
     if (mode !== 'full_refresh' && mode !== 'incremental') throw new CatalogError(`Configured catalog ${source}: sync_mode ${JSON.stringify(mode)} is not supported for "${STREAM_NAME}" (use "full_refresh" or "incremental").`);
     const cursor = (entry as Record<string, unknown>).cursor_field;
-    if (mode === 'incremental' && Array.isArray(cursor) && cursor.length > 0 && !(cursor.length === 1 && cursor[0] === REPLICATION_KEY)) {
-      throw new CatalogError(`Configured catalog ${source}: cursor_field ${JSON.stringify(cursor)} is not supported; the cursor of "${STREAM_NAME}" is ["${REPLICATION_KEY}"].`);
-    }
+    if (mode === 'incremental' && Array.isArray(cursor) && cursor.length > 0 && !(cursor.length === 1 && cursor[0] === REPLICATION_KEY)) read.ignoredCursor = cursor.map(String);
     const schema = isPlainObject(stream?.json_schema) ? (stream.json_schema as JsonSchemaObject) : undefined;
     const published = Object.keys(bookingsSchema().properties ?? {});
     const listed = schema?.properties ? Object.keys(schema.properties) : undefined;
     // Properties to emit, when the configured json_schema lists fewer than we publish.
     const properties = listed && published.some((p) => !listed.includes(p)) ? new Set([...listed.filter((p) => published.includes(p)), PRIMARY_KEY, REPLICATION_KEY]) : undefined;
-    found = { selected: true, syncMode: mode, properties };
+    read.selection = { selected: true, syncMode: mode, properties };
   });
-  return found ?? { selected: false, syncMode: 'incremental', properties: undefined };
+  return read;
 }

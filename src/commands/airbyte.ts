@@ -12,7 +12,8 @@ import { UnusableBody } from '../http/request-with-retries.js';
 import { MessageWriter, stdoutWriter } from '../io/message-writer.js';
 import { readJsonFile } from '../io/read-json-file.js';
 import type { Logger, LogLevel } from '../logging/logger.js';
-import { airbyteEncoder, catalogMessage, connectionStatusMessage, errorTraceMessage, logMessage, specMessage, type AirbyteLogLevel } from '../protocol/airbyte.js';
+import { airbyteEncoder, catalogMessage, connectionStatusMessage, errorTraceMessage, logMessage, specMessage, streamStatusMessage, type AirbyteLogLevel } from '../protocol/airbyte.js';
+import { REPLICATION_KEY, STREAM_NAME } from '../stream.js';
 
 const LEVELS: Record<LogLevel, AirbyteLogLevel> = { debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' };
 
@@ -74,17 +75,27 @@ export interface ReadArgs {
 
 export async function read(args: ReadArgs, logger: Logger, signal: AbortSignal): Promise<void> {
   const config = loadConfig([args.config]);
-  const configured = readConfiguredCatalog(readJsonFile(args.catalog, 'Configured catalog', CatalogError), args.catalog);
-  if (!configured.selected) {
+  const { selection, unknownStreams, ignoredCursor } = readConfiguredCatalog(readJsonFile(args.catalog, 'Configured catalog', CatalogError), args.catalog);
+  const out = args.out ? new MessageWriter(args.out) : stdoutWriter();
+  if (unknownStreams.length > 0) {
+    // As the Airbyte CDK does: the streams this source does not have are reported, the rest is read.
+    logger.warn(`The configured catalog names ${unknownStreams.map((n) => `"${n}"`).join(', ')}, which this source does not have (it has "${STREAM_NAME}"): ${unknownStreams.length === 1 ? 'it is' : 'they are'} reported INCOMPLETE. Refresh the source's schema in the connection.`);
+    await out.write(unknownStreams.map((name) => streamStatusMessage('INCOMPLETE', Date.now(), name)));
+  }
+  if (ignoredCursor) logger.warn(`The configured catalog sets cursor_field ${JSON.stringify(ignoredCursor)}; "${STREAM_NAME}" has a source-defined cursor, ["${REPLICATION_KEY}"], which is used instead.`);
+  if (!selection.selected) {
     logger.info('The configured catalog selects no stream of this source; nothing to read.');
     return;
   }
-  const fullRefresh = configured.syncMode === 'full_refresh';
-  const bookmarks = args.state && !fullRefresh ? readAirbyteState(readJsonFile(args.state, 'State', StateError), args.state) : new Map();
+  // A full refresh given a state resumes from it, as the Airbyte CDK does (the platform passes a state to a full
+  // refresh only within one sync's attempts): the stream is declared resumable.
+  const bookmarks = args.state ? readAirbyteState(readJsonFile(args.state, 'State', StateError), args.state) : new Map();
   if (args.state) rejectFutureBookmarks(bookmarks, systemClock.now(), args.state);
+  const resuming = selection.syncMode === 'full_refresh' && bookmarks.size > 0;
+  if (resuming) logger.info('Resuming a full refresh from the state it was given.');
   const runtime = createRuntime(config, logger);
   try {
-    await driveSync(runtime, airbyteEncoder(), args.out ? new MessageWriter(args.out) : stdoutWriter(), { bookmarks, selection: configured, signal });
+    await driveSync(runtime, airbyteEncoder(), out, { bookmarks, selection: resuming ? { ...selection, syncMode: 'incremental' } : selection, signal });
   } finally {
     runtime.close();
   }

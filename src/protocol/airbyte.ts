@@ -38,8 +38,8 @@ export function streamStateMessage(streamState: StreamState, recordCount: number
   });
 }
 
-export function streamStatusMessage(status: StreamStatus, emittedAt = Date.now()): string {
-  return JSON.stringify({ type: 'TRACE', trace: { type: 'STREAM_STATUS', emitted_at: emittedAt, stream_status: { stream_descriptor: descriptor, status } } });
+export function streamStatusMessage(status: StreamStatus, emittedAt = Date.now(), stream = STREAM_NAME): string {
+  return JSON.stringify({ type: 'TRACE', trace: { type: 'STREAM_STATUS', emitted_at: emittedAt, stream_status: { stream_descriptor: { name: stream }, status } } });
 }
 
 export function errorTraceMessage(error: { message: string; internalMessage?: string | undefined; failureType: FailureType; stackTrace?: string | undefined; stream?: boolean }, emittedAt = Date.now()): string {

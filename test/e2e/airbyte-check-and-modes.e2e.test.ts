@@ -37,7 +37,7 @@ describe('Airbyte check and sync modes against the sandbox', () => {
     expect(status(forbidden.messages)).toMatchObject({ status: 'FAILED', message: expect.stringMatching(/HTTP 403/) });
   });
 
-  test('full_refresh ignores the state and reads everything; incremental with the same state reads only what is new', async () => {
+  test('full_refresh reads everything, and resumes from a state it is given (as the CDK does); incremental reads only what is new', async () => {
     const config = writeJson(dir, 'read.json', sandbox.tapConfig());
     const catalog = (syncMode: string) => writeJson(dir, `catalog-${syncMode}.json`, { streams: [{ ...CONFIGURED_CATALOG.streams[0], sync_mode: syncMode, destination_sync_mode: syncMode === 'full_refresh' ? 'overwrite' : 'append_dedup' }] });
     const first = await runCli(['read', '--config', config, '--catalog', catalog('incremental')]);
@@ -46,9 +46,15 @@ describe('Airbyte check and sync modes against the sandbox', () => {
     expect(recordsOf(first.messages)).toHaveLength(truth.length);
     const state = writeJson(dir, 'state.json', lastStateInput(first.messages));
 
-    const full = await runCli(['read', '--config', config, '--catalog', catalog('full_refresh'), '--state', state]);
+    const full = await runCli(['read', '--config', config, '--catalog', catalog('full_refresh')]);
     expect(full.code).toBe(0);
     expect(new Set(recordsOf(full.messages).map((r) => r.uuid))).toEqual(new Set(truth.map((r) => r.uuid)));
+
+    // The stream is declared resumable: a full refresh given a state (a later attempt of the same sync) goes on from it.
+    const resumed = await runCli(['read', '--config', config, '--catalog', catalog('full_refresh'), '--state', state]);
+    expect(resumed.code).toBe(0);
+    expect(recordsOf(resumed.messages).length).toBeLessThan(10);
+    expect(resumed.messages.some((m) => m.type === 'LOG' && /Resuming a full refresh from the state/.test(String(m.log.message)))).toBe(true);
 
     const incremental = await runCli(['read', '--config', config, '--catalog', catalog('incremental'), '--state', state]);
     expect(incremental.code).toBe(0);

@@ -113,6 +113,16 @@ describe('an unselected stream syncs nothing', () => {
     expect(logger.lines.join('\n')).toMatch(/not selected in the catalog; nothing to sync/);
   });
 
+  it('Airbyte: a stream this source does not have is reported INCOMPLETE, with a warning, and fails nothing', async () => {
+    const dir = tempDir();
+    const { out, chunks } = capture();
+    const logger = memoryLogger();
+    await read({ config: writeJson(dir, 'config.json', config), catalog: writeJson(dir, 'configured.json', { streams: [{ stream: { name: 'users' }, sync_mode: 'incremental' }] }), out }, logger, new AbortController().signal);
+    expect(chunks.join('').trim().split('\n').map((l) => JSON.parse(l) as { trace: { stream_status: unknown } }).map((m) => m.trace.stream_status)).toEqual([{ stream_descriptor: { name: 'users' }, status: 'INCOMPLETE' }]);
+    expect(requests).toEqual([]);
+    expect(logger.lines.join('\n')).toMatch(/names "users", which this source does not have \(it has "bookings"\): it is reported INCOMPLETE/);
+  });
+
   it('Airbyte: a configured catalog with no streams reads nothing', async () => {
     const dir = tempDir();
     const { out, chunks } = capture();
@@ -129,21 +139,28 @@ describe('Airbyte configured catalog', () => {
   const configured = (entry: Record<string, unknown>) => ({ streams: [{ stream: stream.streams[0], destination_sync_mode: 'append', ...entry }] });
 
   it('reads an incremental and a full_refresh selection', () => {
-    expect(readConfiguredCatalog(configured({ sync_mode: 'incremental', cursor_field: ['lastModified'] }), 'c')).toEqual({ selected: true, syncMode: 'incremental', properties: undefined });
-    expect(readConfiguredCatalog(configured({ sync_mode: 'full_refresh' }), 'c')).toMatchObject({ selected: true, syncMode: 'full_refresh' });
+    expect(readConfiguredCatalog(configured({ sync_mode: 'incremental', cursor_field: ['lastModified'] }), 'c')).toEqual({ selection: { selected: true, syncMode: 'incremental', properties: undefined }, unknownStreams: [], ignoredCursor: undefined });
+    expect(readConfiguredCatalog(configured({ sync_mode: 'full_refresh' }), 'c').selection).toMatchObject({ selected: true, syncMode: 'full_refresh' });
   });
 
   it('narrows the properties to those listed in the configured json_schema, plus the key and cursor', () => {
     const narrowed = { ...stream.streams[0], json_schema: { type: 'object', properties: { basePrice: {}, currency: {}, notInSchema: {} } } };
     const read = readConfiguredCatalog({ streams: [{ stream: narrowed, sync_mode: 'incremental' }] }, 'c');
-    expect([...read.properties!].sort()).toEqual(['basePrice', 'currency', 'lastModified', 'uuid']);
+    expect([...read.selection.properties!].sort()).toEqual(['basePrice', 'currency', 'lastModified', 'uuid']);
+  });
+
+  it('reads the bookings stream and lists the streams this source does not have, as the Airbyte CDK does', () => {
+    const raw = { streams: [{ stream: { name: 'users' }, sync_mode: 'incremental' }, { stream: stream.streams[0], sync_mode: 'incremental' }, { stream: { name: 'trips' }, sync_mode: 'full_refresh' }] };
+    expect(readConfiguredCatalog(raw, 'c')).toMatchObject({ selection: { selected: true, syncMode: 'incremental' }, unknownStreams: ['users', 'trips'] });
+  });
+
+  it('ignores a configured cursor_field, the cursor being source-defined, and says which it was', () => {
+    expect(readConfiguredCatalog(configured({ sync_mode: 'incremental', cursor_field: ['created'] }), 'c')).toMatchObject({ selection: { selected: true }, ignoredCursor: ['created'] });
   });
 
   it.each<[string, unknown, RegExp]>([
-    ['an unknown stream', { streams: [{ stream: { name: 'users' }, sync_mode: 'incremental' }] }, /names stream "users", which this source does not have \(it has "bookings"\)/],
     ['an unsupported sync mode', configured({ sync_mode: 'cdc' }), /sync_mode "cdc" is not supported for "bookings"/],
     ['a missing sync mode', configured({}), /sync_mode undefined is not supported/],
-    ['a different cursor field', configured({ sync_mode: 'incremental', cursor_field: ['created'] }), /cursor_field \["created"\] is not supported/],
     ['a stream without a name', { streams: [{ stream: {}, sync_mode: 'incremental' }] }, /streams\[0\] has no stream\.name/],
     ['no streams array', { catalog: [] }, /must be a JSON object with a "streams" array/],
   ])('rejects %s with a CatalogError naming the file', (_label, raw, pattern) => {
