@@ -4,7 +4,7 @@ import type { TapConfig } from '../config/options.js';
 import { RecordChecker } from '../engine/record-check.js';
 import { BOOKINGS_PATH, BookingsApi } from '../http/bookings-api.js';
 import { RequestGate } from '../http/request-gate.js';
-import { Transport } from '../http/transport.js';
+import { MEGABYTE, Transport } from '../http/transport.js';
 import type { Logger } from '../logging/logger.js';
 import { createAjv } from '../util/ajv.js';
 import { systemClock, type Clock } from '../util/clock.js';
@@ -28,7 +28,7 @@ export function createRuntime(config: TapConfig, logger: Logger, clock: Clock = 
   logger.redactor.add(config.clientSecret);
   logger.redactor.add(config.clientId);
   const metrics = new HttpMetrics(logger, BOOKINGS_PATH);
-  const transport = new Transport({ timeoutMs: config.requestTimeoutSeconds * 1000, userAgent: config.userAgent, maxSockets: config.maxConcurrency * 2, observe: (e) => metrics.observe(e) });
+  const transport = new Transport({ timeoutMs: config.requestTimeoutSeconds * 1000, userAgent: config.userAgent, maxSockets: config.maxConcurrency * 2, maxResponseBytes: config.maxResponseMb * MEGABYTE, observe: (e) => metrics.observe(e) });
   const gate = new RequestGate({ maxInFlight: config.maxConcurrency, maxPerSecond: config.maxRequestsPerSecond, clock });
   // The token endpoint shares the API's pauses when it is served by the same host.
   const sameHost = new URL(config.tokenUrl).host === new URL(config.baseUrl).host;

@@ -1,16 +1,25 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import got, { type Got } from 'got';
+import got, { type Got, type Response } from 'got';
 
-/** What one HTTP exchange produced: a response, or the network error that prevented one. */
+/** max_response_mb counts megabytes of 1,048,576 bytes. */
+export const MEGABYTE = 1024 * 1024;
+
+/**
+ * What one HTTP exchange produced: a response, the network error that prevented one, or a response whose body grew
+ * past the cap (`limitBytes`, decompressed), whose download was stopped there.
+ */
 export type Exchange =
   | { kind: 'response'; status: number; headers: Record<string, string | string[] | undefined>; body: string; raw?: Buffer; durationMs: number }
-  | { kind: 'network-error'; code: string; message: string; durationMs: number };
+  | { kind: 'network-error'; code: string; message: string; durationMs: number }
+  | { kind: 'too-large'; status: number; limitBytes: number; durationMs: number };
 
 export interface TransportOptions {
   timeoutMs: number;
   userAgent: string;
   maxSockets: number;
+  /** Most bytes of a response body, counted after decompression (max_response_mb); past it the download stops. */
+  maxResponseBytes: number;
   /** Told of every exchange (metrics): the URL's path, the status or network error code, and how long it took. */
   observe?: (exchange: { endpoint: string; status: number | string; durationMs: number }) => void;
 }
@@ -28,14 +37,20 @@ export interface OutgoingRequest {
  * The only place that talks HTTP. got does the transport (keep-alive agents, timeouts, TLS verification on);
  * its own retries are off because retry policy lives in request-with-retries.ts, where 401 refreshes, Retry-After
  * and unusable 200 bodies are decided together.
+ *
+ * Every body is read as a stream, after decompression, and counted as it comes: one that grows past
+ * maxResponseBytes is abandoned there (the connection is closed), so a gzip bomb, an answer that never ends or a
+ * gigantic page costs at most the cap in memory, never what the server meant to send.
  */
 export class Transport {
   private readonly got: Got;
   private readonly agents: { http: HttpAgent; https: HttpsAgent };
   private readonly observe: TransportOptions['observe'];
+  private readonly maxResponseBytes: number;
 
   constructor(options: TransportOptions) {
     this.observe = options.observe;
+    this.maxResponseBytes = options.maxResponseBytes;
     this.agents = {
       http: new HttpAgent({ keepAlive: true, maxSockets: options.maxSockets }),
       https: new HttpsAgent({ keepAlive: true, maxSockets: options.maxSockets }),
@@ -54,28 +69,46 @@ export class Transport {
 
   async send(request: OutgoingRequest): Promise<Exchange> {
     const exchange = await this.exchange(request);
-    this.observe?.({ endpoint: new URL(request.url).pathname, status: exchange.kind === 'response' ? exchange.status : exchange.code, durationMs: exchange.durationMs });
+    this.observe?.({ endpoint: new URL(request.url).pathname, status: exchange.kind === 'network-error' ? exchange.code : exchange.status, durationMs: exchange.durationMs });
     return exchange;
   }
 
   private async exchange(request: OutgoingRequest): Promise<Exchange> {
     const started = performance.now();
+    request.signal?.throwIfAborted();
+    const stream = this.got.stream(request.url, { method: request.method, searchParams: request.searchParams, headers: request.headers, form: request.form });
+    // The caller's signal outlives every request, so it is listened to here and let go of when the request ends: got,
+    // given the signal, would keep its listener (and through it the whole response) until the stream is destroyed,
+    // and destroying a stream that has just ended can close its keep-alive socket before the agent takes it back.
+    const abort = (): void => void stream.destroy(new Error('The request was aborted.'));
+    request.signal?.addEventListener('abort', abort, { once: true });
     try {
-      const response = await this.got(request.url, {
-        method: request.method,
-        searchParams: request.searchParams,
-        headers: request.headers,
-        form: request.form,
-        signal: request.signal,
-        // The bytes are kept next to the decoded text: records are copied from them verbatim (see record-spans.ts).
-        responseType: 'buffer',
+      const response = await new Promise<Response>((resolve, reject) => {
+        stream.once('response', resolve);
+        stream.once('error', reject);
       });
-      return responseExchange(response.statusCode, response.headers, response.body, performance.now() - started);
+      const tooLarge = (): Exchange => {
+        stream.destroy(); // the connection closes here, whatever the server is still sending
+        return { kind: 'too-large', status: response.statusCode, limitBytes: this.maxResponseBytes, durationMs: performance.now() - started };
+      };
+      // A plain body that says up front it is too large is not downloaded at all.
+      if (!headerValue(response.headers, 'content-encoding') && Number(headerValue(response.headers, 'content-length')) > this.maxResponseBytes) return tooLarge();
+      // The bytes are kept next to the decoded text: records are copied from them verbatim (see record-spans.ts).
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > this.maxResponseBytes) return tooLarge();
+        chunks.push(chunk);
+      }
+      return responseExchange(response.statusCode, response.headers, Buffer.concat(chunks, size), performance.now() - started);
     } catch (err) {
       if (request.signal?.aborted) throw err;
       const e = err as { code?: string; message?: string; name?: string };
       const code = e.name === 'TimeoutError' ? 'ETIMEDOUT' : (e.code ?? 'ERR_NETWORK');
       return { kind: 'network-error', code, message: e.message ?? String(err), durationMs: performance.now() - started };
+    } finally {
+      request.signal?.removeEventListener('abort', abort);
     }
   }
 

@@ -2,7 +2,7 @@ import nock from 'nock';
 import { OAuth2ClientCredentials } from '../../src/auth/oauth2.js';
 import { resolveConfig } from '../../src/config/load-config.js';
 import type { TapConfig } from '../../src/config/options.js';
-import { ApiDataError, HttpError } from '../../src/errors.js';
+import { ApiDataError, HttpError, ResponseTooLargeError } from '../../src/errors.js';
 import { BookingsApi, type PageRequest } from '../../src/http/bookings-api.js';
 import { parsePage, type Page } from '../../src/http/page-body.js';
 import { RequestGate } from '../../src/http/request-gate.js';
@@ -26,7 +26,7 @@ beforeAll(() => nock.disableNetConnect());
 afterAll(() => nock.enableNetConnect());
 beforeEach(() => {
   observed = [];
-  transport = new Transport({ timeoutMs: 5000, userAgent: 'unit-test', maxSockets: 4, observe: (e) => e.endpoint === '/v1/bookings' && observed.push(e.status) });
+  transport = new Transport({ timeoutMs: 5000, userAgent: 'unit-test', maxSockets: 4, maxResponseBytes: 1 << 20, observe: (e) => e.endpoint === '/v1/bookings' && observed.push(e.status) });
   tokenCount = 0;
 });
 afterEach(() => {
@@ -152,6 +152,18 @@ describe('BookingsApi retries', () => {
     expect(err.message).not.toMatch(/tok-\d/);
     expect(auth.tokenRequests).toBe(2);
     expect(bookings.isDone()).toBe(true);
+  });
+
+  it('fails at once, not retried, on a body past max_response_mb, naming the request and the cap: whatever the status', async () => {
+    tokenEndpoint();
+    for (const status of [200, 503]) {
+      nock(BASE).get('/v1/bookings').query(true).reply(status, `{"data":[${'{"uuid":"a"},'.repeat(100_000)}{"uuid":"b"}]}`);
+      const err = (await makeApi().api.fetchPage(REQ).catch((e: unknown) => e)) as ResponseTooLargeError;
+      expect(err).toBeInstanceOf(ResponseTooLargeError);
+      expect(err.message).toBe(`GET ${BASE}/v1/bookings?bookingType=HOTEL&page=2&size=25&updatedFrom=2025-01-02T03%3A04%3A05Z&updatedTo=2025-01-03T00%3A00%3A01Z answered with more than 1 MB (max_response_mb); the response was cut off there.`);
+      expect([err.failureType, err.exitCode, err.statusCode]).toEqual(['config_error', 1, status]);
+    }
+    expect(observed).toEqual([200, 503]);
   });
 
   it('returns any 2xx body as it came, bytes and all: what it means is the reader\'s business', async () => {
