@@ -1,5 +1,5 @@
 /**
- * `npm run hostile-responses [-- --tap path/to/bin/tap-bookings.js] [--only NAME]`: the tap's peak RSS and outcome
+ * `npm run hostile-responses [-- --tap path/to/bin/tap-bookings.js] [--only NAME] [--max-response-mb N]`: the tap's peak RSS and outcome
  * against an API that answers with too much (bench/lib/hostile-server.ts): a gzip bomb, a 200 that never ends, huge
  * pages valid and invalid, a huge token response. Each sync runs in a child process with default settings (but
  * backoff_factor 0), measured by GNU time (or /proc). Any tap binary can be measured (an older checkout's, for
@@ -30,6 +30,8 @@ function arg(name: string): string | undefined {
 
 const TAP = resolve(arg('tap') ?? join(ROOT, 'bin', 'tap-bookings.js'));
 const ONLY = arg('only');
+/** Passed to the tap as max_response_mb when given (a tap older than the setting refuses it). */
+const MAX_RESPONSE_MB = arg('max-response-mb');
 
 const dir = mkdtempSync(join(tmpdir(), 'hostile-'));
 console.log(`tap: ${TAP}\n`);
@@ -39,7 +41,7 @@ for (const { name, attack } of ATTACKS) {
   if (ONLY && !name.includes(ONLY)) continue;
   const server = await startHostileServer(attack);
   const config = join(dir, 'config.json');
-  writeFileSync(config, JSON.stringify({ base_url: server.url, client_id: 'hostile-id', client_secret: 'hostile-secret', start_date: '2024-01-01T00:00:00Z', booking_types: ['FLIGHT'], backoff_factor: 0 }));
+  writeFileSync(config, JSON.stringify({ base_url: server.url, client_id: 'hostile-id', client_secret: 'hostile-secret', start_date: '2024-01-01T00:00:00Z', booking_types: ['FLIGHT'], backoff_factor: 0, ...(MAX_RESPONSE_MB ? { max_response_mb: Number(MAX_RESPONSE_MB) } : {}) }));
   try {
     const run = await measure(process.execPath, [TAP, '--config', config], { stdout: 'count', timeoutMs: 300_000 });
     await server.stop(); // every response the server began has ended or been cut off

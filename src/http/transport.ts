@@ -1,3 +1,4 @@
+import { constants } from 'node:buffer';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import got, { type Got, type Response } from 'got';
@@ -119,8 +120,15 @@ export class Transport {
 }
 
 /**
+ * The most bytes decoded into one string: V8's longest string (about 512 MB), which UTF-8 of this many bytes can
+ * never exceed. max_response_mb allows larger bodies, which only their records' own bytes can read (see page-body.ts).
+ */
+export const MAX_TEXT_BYTES = constants.MAX_STRING_LENGTH;
+
+/**
  * A response whose text is decoded from its bytes on first use: a page that waits for its turn (see
- * partition-reader.ts) then holds only its bytes, outside the JavaScript heap.
+ * partition-reader.ts) then holds only its bytes, outside the JavaScript heap. A body longer than MAX_TEXT_BYTES is
+ * decoded that far only: no text that long can be parsed anyway, and only its start is ever quoted.
  */
 export function responseExchange(status: number, headers: Record<string, string | string[] | undefined>, raw: Buffer, durationMs: number): Exchange & { kind: 'response' } {
   let text: string | undefined;
@@ -131,7 +139,7 @@ export function responseExchange(status: number, headers: Record<string, string 
     raw,
     durationMs,
     get body(): string {
-      text ??= raw.toString('utf8');
+      text ??= raw.toString('utf8', 0, Math.min(raw.length, MAX_TEXT_BYTES));
       return text;
     },
   };
@@ -151,8 +159,9 @@ export function headerValue(headers: Record<string, string | string[] | undefine
   return Array.isArray(v) ? v[0] : v;
 }
 
-/** The first part of a body, on one line, for error messages. */
+/** The first part of a body, on one line, for error messages. Only the start is looked at (a huge body is not copied). */
 export function bodySnippet(body: string, max = 200): string {
-  const flat = body.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+  const head = body.length > 8 * max ? body.slice(0, 8 * max) : body;
+  const flat = head.replace(/\s+/g, ' ').trim();
+  return flat.length > max || head !== body ? `${flat.slice(0, max)}…` : flat;
 }
