@@ -92,17 +92,26 @@ export class Transport {
         stream.destroy(); // the connection closes here, whatever the server is still sending
         return { kind: 'too-large', status: response.statusCode, limitBytes: this.maxResponseBytes, durationMs: performance.now() - started };
       };
-      // A plain body that says up front it is too large is not downloaded at all.
-      if (!headerValue(response.headers, 'content-encoding') && Number(headerValue(response.headers, 'content-length')) > this.maxResponseBytes) return tooLarge();
+      // A plain body that says up front it is too large is not downloaded at all; one that says it fits is read into
+      // a buffer of its size (the HTTP parser delivers exactly that much or fails), anything else is joined at the end.
+      const declared = headerValue(response.headers, 'content-encoding') ? NaN : Number(headerValue(response.headers, 'content-length') ?? NaN);
+      if (declared > this.maxResponseBytes) return tooLarge();
+      let sized = Number.isSafeInteger(declared) && declared > 0 ? Buffer.allocUnsafe(declared) : undefined;
       // The bytes are kept next to the decoded text: records are copied from them verbatim (see record-spans.ts).
       const chunks: Buffer[] = [];
       let size = 0;
       for await (const chunk of stream as AsyncIterable<Buffer>) {
+        if (size + chunk.length > this.maxResponseBytes) return tooLarge();
+        if (sized && size + chunk.length > sized.length) {
+          chunks.push(sized.subarray(0, size)); // more than it said after all: joined at the end
+          sized = undefined;
+        }
+        if (sized) chunk.copy(sized, size);
+        else chunks.push(chunk);
         size += chunk.length;
-        if (size > this.maxResponseBytes) return tooLarge();
-        chunks.push(chunk);
       }
-      return responseExchange(response.statusCode, response.headers, Buffer.concat(chunks, size), performance.now() - started);
+      const raw = sized ? sized.subarray(0, size) : Buffer.concat(chunks, size);
+      return responseExchange(response.statusCode, response.headers, raw, performance.now() - started);
     } catch (err) {
       if (request.signal?.aborted) throw err;
       const e = err as { code?: string; message?: string; name?: string };
