@@ -137,9 +137,11 @@ export const MAX_TEXT_BYTES = constants.MAX_STRING_LENGTH;
 /**
  * A response whose text is decoded from its bytes on first use: a page that waits for its turn (see
  * partition-reader.ts) then holds only its bytes, outside the JavaScript heap. A body longer than MAX_TEXT_BYTES is
- * decoded that far only: no text that long can be parsed anyway, and only its start is ever quoted.
+ * decoded that far only: no text that long can be parsed anyway, and only its start is ever quoted. A UTF-8 byte
+ * order mark at the start is dropped from both (JSON must not carry one, but a parser may ignore it: RFC 8259, 8.1).
  */
-export function responseExchange(status: number, headers: Record<string, string | string[] | undefined>, raw: Buffer, durationMs: number): Exchange & { kind: 'response' } {
+export function responseExchange(status: number, headers: Record<string, string | string[] | undefined>, body: Buffer, durationMs: number): Exchange & { kind: 'response' } {
+  const raw = body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? body.subarray(3) : body;
   let text: string | undefined;
   return {
     kind: 'response',

@@ -166,6 +166,14 @@ describe('BookingsApi retries', () => {
     expect(observed).toEqual([200, 503]);
   });
 
+  it('reads a page that starts with a UTF-8 byte order mark, record by record', async () => {
+    tokenEndpoint();
+    nock(BASE).get('/v1/bookings').query(true).reply(200, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(PAGE_BODY))]));
+    const page = pageOf((await makeApi().api.fetchPage(REQ)).bytes);
+    expect(page).toMatchObject({ records: [{ uuid: 'a' }, { uuid: 'b' }], totalElements: 77 });
+    expect(page.rawRecords).toHaveLength(2);
+  });
+
   it('returns any 2xx body as it came, bytes and all: what it means is the reader\'s business', async () => {
     tokenEndpoint();
     nock(BASE).get('/v1/bookings').query(true).reply(200, '<html>gateway</html>', { 'content-type': 'text/html' });

@@ -158,6 +158,11 @@ describe('OAuth2ClientCredentials', () => {
     expect(logger.lines.join('\n')).toContain('invalid_request');
   });
 
+  it('accepts a token response that starts with a UTF-8 byte order mark', async () => {
+    nock(AUTH).post('/oauth/token').reply(200, Buffer.from('\ufeff{"access_token":"tok-bom","expires_in":3600}'), { 'content-type': 'application/json; charset=utf-8' });
+    await expect(client().auth.accessToken()).resolves.toBe('tok-bom');
+  });
+
   it('retries a 503 from the token endpoint and then succeeds', async () => {
     nock(AUTH).post('/oauth/token').reply(503, 'busy');
     nock(AUTH).post('/oauth/token').reply(200, { access_token: 'tok-after-503', expires_in: 3600 });
