@@ -174,6 +174,41 @@ describe('BookingsApi retries', () => {
     expect(page.rawRecords).toHaveLength(2);
   });
 
+  describe('a page that is not all valid UTF-8', () => {
+    // "Zoë Müller" in Latin-1, twice: four invalid byte sequences in the first record.
+    const latin1 = Buffer.concat([Buffer.from('{"data":[{"uuid":"a","name":"Zo'), Buffer.from([0xeb]), Buffer.from(' M'), Buffer.from([0xfc]), Buffer.from('ller, Zo'), Buffer.from([0xeb]), Buffer.from(' M'), Buffer.from([0xfc]), Buffer.from('ller"},{"uuid":"b"}]}')]);
+
+    it('is delivered, each invalid sequence as U+FFFD, with one warning naming the request and the count', async () => {
+      tokenEndpoint();
+      nock(BASE).get('/v1/bookings').query(true).reply(200, latin1);
+      const { api, logger } = makeApi();
+      const body = await api.fetchPage(REQ);
+      expect(pageOf(body.bytes).records).toEqual([{ uuid: 'a', name: 'Zo\ufffd M\ufffdller, Zo\ufffd M\ufffdller' }, { uuid: 'b' }]);
+      const warnings = logger.lines.filter((l) => l.startsWith('warn '));
+      expect(warnings).toEqual([`warn ${body.describe}: the response holds 4 invalid UTF-8 byte sequences; each is delivered as U+FFFD (the replacement character).`]);
+      expect(body.describe).toMatch(/^GET https:\/\/api\.unit\.test\/v1\/bookings\?bookingType=HOTEL&page=2&/);
+    });
+
+    it('fails the request (ApiDataError, not retried) with schema_validation "fail"', async () => {
+      tokenEndpoint();
+      nock(BASE).get('/v1/bookings').query(true).times(3).reply(200, latin1);
+      const { api, logger } = makeApi({ schemaValidation: 'fail' });
+      const err = (await api.fetchPage(REQ).then(() => 'delivered', (e: unknown) => e)) as ApiDataError;
+      expect(err).toBeInstanceOf(ApiDataError);
+      expect(err.message).toMatch(/^GET https:\/\/api\.unit\.test\/v1\/bookings\?bookingType=HOTEL&page=2&\S+: the response holds 4 invalid UTF-8 byte sequences, which would reach the records as U\+FFFD \(set schema_validation to "warn" to load them anyway\)\.$/);
+      expect(observed).toEqual([200]); // one request: not retried
+      expect(logger.lines.filter((l) => l.startsWith('warn '))).toEqual([]);
+    });
+
+    it('says nothing about a page that is valid UTF-8', async () => {
+      tokenEndpoint();
+      nock(BASE).get('/v1/bookings').query(true).reply(200, Buffer.from('{"data":[{"uuid":"a","name":"Zoë Müller \ufffd"}]}'));
+      const { api, logger } = makeApi({ schemaValidation: 'fail' });
+      expect(pageOf((await api.fetchPage(REQ)).bytes).records).toEqual([{ uuid: 'a', name: 'Zoë Müller \ufffd' }]);
+      expect(logger.lines.filter((l) => l.startsWith('warn '))).toEqual([]);
+    });
+  });
+
   it('returns any 2xx body as it came, bytes and all: what it means is the reader\'s business', async () => {
     tokenEndpoint();
     nock(BASE).get('/v1/bookings').query(true).reply(200, '<html>gateway</html>', { 'content-type': 'text/html' });
