@@ -64,6 +64,18 @@ export class HttpError extends TapError {
   }
 }
 
+/**
+ * A response grew past max_response_mb and its download was stopped. Not retried: the same request gets the same
+ * answer, so another attempt would only fetch the cap again. The run fails (exit code 1, the config itself is valid)
+ * as a config_error for Airbyte: the remedy is the user's (max_response_mb, page_size), not a later retry of the sync.
+ */
+export class ResponseTooLargeError extends HttpError {
+  override readonly code = 'ERR_RESPONSE_TOO_LARGE';
+  constructor(message: string, statusCode: number) {
+    super(message, statusCode, { userFault: true });
+  }
+}
+
 /** The API answered, but with something the tap cannot use (bad JSON, missing data, looping pages, bad records). */
 export class ApiDataError extends TapError {
   readonly code = 'ERR_API_DATA';

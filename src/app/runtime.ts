@@ -4,7 +4,7 @@ import type { TapConfig } from '../config/options.js';
 import { RecordChecker } from '../engine/record-check.js';
 import { BOOKINGS_PATH, BookingsApi } from '../http/bookings-api.js';
 import { RequestGate } from '../http/request-gate.js';
-import { Transport } from '../http/transport.js';
+import { MEGABYTE, Transport } from '../http/transport.js';
 import type { Logger } from '../logging/logger.js';
 import { createAjv } from '../util/ajv.js';
 import { systemClock, type Clock } from '../util/clock.js';
@@ -27,7 +27,7 @@ export interface Runtime {
 export function createRuntime(config: TapConfig, logger: Logger, clock: Clock = systemClock): Runtime {
   // The client's credentials are registered with the redactor by the OAuth2 client, which sends them.
   const metrics = new HttpMetrics(logger, BOOKINGS_PATH);
-  const transport = new Transport({ timeoutMs: config.requestTimeoutSeconds * 1000, userAgent: config.userAgent, maxSockets: config.maxConcurrency + 1, observe: (e) => metrics.observe(e) });
+  const transport = new Transport({ timeoutMs: config.requestTimeoutSeconds * 1000, userAgent: config.userAgent, maxSockets: config.maxConcurrency + 1, maxResponseBytes: config.maxResponseMb * MEGABYTE, observe: (e) => metrics.observe(e) });
   // max_concurrency: requests in flight, enforced by the gate; one socket each, and one more for the token endpoint.
   const gate = new RequestGate({ maxInFlight: config.maxConcurrency, maxPerSecond: config.maxRequestsPerSecond, clock });
   // The token endpoint shares the API's pauses when it is served by the same host.

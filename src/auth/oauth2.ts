@@ -1,4 +1,4 @@
-import { AuthError } from '../errors.js';
+import { AuthError, ResponseTooLargeError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import { maskTokenFields } from '../logging/redactor.js';
 import type { RequestGate } from '../http/request-gate.js';
@@ -105,7 +105,8 @@ export class OAuth2ClientCredentials {
       signal,
     }).catch((err: unknown) => {
       if (err instanceof AuthError) throw err;
-      throw new AuthError(`Could not get an access token: ${(err as Error).message}`, { cause: err });
+      // A response past max_response_mb stays the user's to fix, as it is for the API's own requests.
+      throw new AuthError(`Could not get an access token: ${(err as Error).message}`, { cause: err, userFault: err instanceof ResponseTooLargeError });
     });
     this.logger.redactor.addToken(body.access_token);
     const ttl = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : Number(body.expires_in) > 0 ? Number(body.expires_in) : DEFAULT_TTL_SECONDS;

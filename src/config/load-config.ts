@@ -153,6 +153,7 @@ export function resolveConfig(raw: Record<string, unknown>, origin: string, now 
     userAgent: (raw.user_agent as string | undefined) ?? `tap-bookings/${packageVersion()}`,
     pagination: value<TapConfig['pagination']>('pagination'),
     maxRequestsPerSecond: value<number | null>('max_requests_per_second') ?? undefined,
+    maxResponseMb: value<number>('max_response_mb'),
   });
 }
 

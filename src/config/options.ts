@@ -62,4 +62,9 @@ export interface TapConfig {
   readonly pagination: Pagination;
   /** Requests per second at most, evenly spaced; undefined for no cap. @default null */
   readonly maxRequestsPerSecond: number | undefined;
+  /**
+   * Most megabytes (of 1,048,576 bytes) any response body may have, counted after decompression, token responses
+   * included; a larger one is cut off there and fails the request. 1 to 1024. @default 64
+   */
+  readonly maxResponseMb: number;
 }

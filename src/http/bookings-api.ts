@@ -1,4 +1,5 @@
 import type { BookingType, TapConfig } from '../config/options.js';
+import { ApiDataError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import type { OAuth2ClientCredentials } from '../auth/oauth2.js';
 import type { Clock } from '../util/clock.js';
@@ -6,6 +7,7 @@ import { formatIsoSeconds } from '../util/time.js';
 import type { RequestGate } from './request-gate.js';
 import { requestWithRetries, type RetryStats } from './request-with-retries.js';
 import { describeUrl, type Transport } from './transport.js';
+import { invalidUtf8Sequences } from './utf8.js';
 
 export const BOOKINGS_PATH = '/v1/bookings';
 
@@ -30,8 +32,8 @@ export interface PageBody {
 
 /**
  * GET /v1/bookings: query building (booking type, page, size, window parameters), the bearer token, and retries of
- * HTTP-level failures through requestWithRetries and the API's shared gate. It returns the body's bytes; what they
- * mean is the reader's business.
+ * HTTP-level failures through requestWithRetries and the API's shared gate. It returns the body's bytes, checked to be
+ * UTF-8 (checkedEncoding); what they mean is the reader's business.
  */
 export class BookingsApi {
   readonly stats: RetryStats = { retries: 0 };
@@ -68,7 +70,7 @@ export class BookingsApi {
           token = await this.auth.accessToken(req.signal);
           return this.gate.run(() => this.transport.send({ method: 'GET', url, searchParams, headers: { authorization: `Bearer ${token}` }, signal: req.signal }), req.signal);
         },
-        parse: (exchange) => ({ bytes: exchange.raw ?? Buffer.from(exchange.body), describe }),
+        parse: (exchange) => this.checkedEncoding({ bytes: exchange.raw ?? Buffer.from(exchange.body), describe }),
         refreshToken: () => this.auth.invalidate(token),
         gate: this.gate,
         settings: this.config,
@@ -78,6 +80,20 @@ export class BookingsApi {
       },
       this.stats,
     );
+  }
+
+  /**
+   * A body whose bytes are not all valid UTF-8 still reaches the reader, each invalid sequence decoded as U+FFFD (the
+   * replacement character), but never silently: one warning per request, naming it and counting the sequences. With
+   * schema_validation "fail" the request fails instead, as a record that does not match the schema would.
+   */
+  private checkedEncoding(body: PageBody): PageBody {
+    const invalid = invalidUtf8Sequences(body.bytes);
+    if (invalid === 0) return body;
+    const what = `${body.describe}: the response holds ${invalid} invalid UTF-8 byte ${invalid === 1 ? 'sequence' : 'sequences'}`;
+    if (this.config.schemaValidation === 'fail') throw new ApiDataError(`${what}, which would reach the records as U+FFFD (set schema_validation to "warn" to load them anyway).`);
+    this.logger.warn(`${what}; ${invalid === 1 ? 'it is' : 'each is'} delivered as U+FFFD (the replacement character).`);
+    return body;
   }
 }
 

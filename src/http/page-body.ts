@@ -1,4 +1,4 @@
-import { bodySnippet } from './transport.js';
+import { bodySnippet, MAX_TEXT_BYTES } from './transport.js';
 import { locateRecordSpans } from './record-spans.js';
 import { UnusableBody } from './request-with-retries.js';
 
@@ -18,12 +18,17 @@ export interface Page {
  * Check the body's shape; anything unusable is retried and then reported with the start of the body. From bytes, the
  * page is parsed record by record where record-spans.ts can locate them: no text of the whole page is made (at
  * 100-300 KB it would be allocated straight into the old generation and linger until a full collection), and each
- * record's bytes are kept for the writers to copy. Anything else is parsed as one text, as the error messages need.
+ * record's bytes are kept for the writers to copy. Anything else is parsed as one text, as the error messages need,
+ * unless it is longer than a string can be (`maxTextBytes`, V8's limit): such a body is unusable.
  */
-export function parsePage(body: string | Buffer, page: number): Page | UnusableBody {
+export function parsePage(body: string | Buffer, page: number, maxTextBytes = MAX_TEXT_BYTES): Page | UnusableBody {
   if (typeof body !== 'string') {
     const byRecord = parseByRecord(body, page);
     if (byRecord) return byRecord;
+    if (body.length > maxTextBytes) {
+      const start = JSON.stringify(bodySnippet(body.toString('utf8', 0, 480), 60));
+      return new UnusableBody(`the response cannot be read record by record (not valid JSON, or not one record per line), and at ${body.length} bytes it is too long to be parsed as one text (${maxTextBytes} bytes at most); it starts ${start}`);
+    }
     body = body.toString('utf8');
   }
   const trimmed = body.trimStart();

@@ -1,9 +1,9 @@
-import { ApiDataError, HttpError } from '../errors.js';
+import { ApiDataError, HttpError, ResponseTooLargeError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import type { Clock } from '../util/clock.js';
 import type { RequestGate } from './request-gate.js';
 import { classifyStatus, parseRetryAfter, RETRYABLE_NETWORK_CODES, retryDelayMs } from './retry-policy.js';
-import { bodySnippet, headerValue, type Exchange } from './transport.js';
+import { bodySnippet, headerValue, MEGABYTE, type Exchange } from './transport.js';
 
 export interface RetrySettings {
   maxRetries: number;
@@ -47,7 +47,7 @@ export interface RetryStats {
 /**
  * Send a request until it yields a usable value: retry 429/5xx, network errors and unusable 2xx bodies
  * up to max_retries times with backoff (Retry-After honoured), refresh the token once on a 401,
- * and fail at once on any other status.
+ * and fail at once on any other status, or on a response larger than max_response_mb whatever its status.
  */
 export async function requestWithRetries<T>(req: RetryingRequest<T>, stats?: RetryStats): Promise<T> {
   let retries = 0;
@@ -58,6 +58,9 @@ export async function requestWithRetries<T>(req: RetryingRequest<T>, stats?: Ret
     let retryAfter: string | undefined;
     let transientData = false;
     let throttled = false;
+    if (exchange.kind === 'too-large') {
+      throw new ResponseTooLargeError(`${req.describe} answered with more than ${describeSize(exchange.limitBytes)} (max_response_mb); the response was cut off there.`, exchange.status);
+    }
     if (exchange.kind === 'network-error') {
       if (!RETRYABLE_NETWORK_CODES.has(exchange.code)) {
         const hint = exchange.code === 'ENOTFOUND' ? ' (host not found: check the URL)' : /CERT|SSL|TLS/.test(exchange.code) ? ' (TLS certificate rejected)' : '';
@@ -105,4 +108,10 @@ export async function requestWithRetries<T>(req: RetryingRequest<T>, stats?: Ret
       await req.clock.sleep(delay, req.signal);
     }
   }
+}
+
+/** "64 MB" for a whole number of megabytes (of 1,048,576 bytes), else the bytes. */
+function describeSize(bytes: number): string {
+  const mb = bytes / MEGABYTE;
+  return Number.isInteger(mb) ? `${mb} MB` : `${bytes} bytes`;
 }

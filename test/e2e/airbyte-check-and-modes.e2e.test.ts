@@ -54,7 +54,7 @@ describe('Airbyte check and sync modes against the sandbox', () => {
     const resumed = await runCli(['read', '--config', config, '--catalog', catalog('full_refresh'), '--state', state]);
     expect(resumed.code).toBe(0);
     expect(recordsOf(resumed.messages).length).toBeLessThan(10);
-    expect(resumed.messages.some((m) => m.type === 'LOG' && /Resuming a full refresh from the state/.test(String(m.log.message)))).toBe(true);
+    expect(resumed.messages.some((m) => m.type === 'LOG' && /Resuming a full refresh from the state/.test(String((m.log as { message: string }).message)))).toBe(true);
 
     const incremental = await runCli(['read', '--config', config, '--catalog', catalog('incremental'), '--state', state]);
     expect(incremental.code).toBe(0);

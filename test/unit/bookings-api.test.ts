@@ -2,7 +2,7 @@ import nock from 'nock';
 import { OAuth2ClientCredentials } from '../../src/auth/oauth2.js';
 import { resolveConfig } from '../../src/config/load-config.js';
 import type { TapConfig } from '../../src/config/options.js';
-import { ApiDataError, HttpError } from '../../src/errors.js';
+import { ApiDataError, HttpError, ResponseTooLargeError } from '../../src/errors.js';
 import { BookingsApi, type PageRequest } from '../../src/http/bookings-api.js';
 import { parsePage, type Page } from '../../src/http/page-body.js';
 import { RequestGate } from '../../src/http/request-gate.js';
@@ -26,7 +26,7 @@ beforeAll(() => nock.disableNetConnect());
 afterAll(() => nock.enableNetConnect());
 beforeEach(() => {
   observed = [];
-  transport = new Transport({ timeoutMs: 5000, userAgent: 'unit-test', maxSockets: 4, observe: (e) => e.endpoint === '/v1/bookings' && observed.push(e.status) });
+  transport = new Transport({ timeoutMs: 5000, userAgent: 'unit-test', maxSockets: 4, maxResponseBytes: 1 << 20, observe: (e) => e.endpoint === '/v1/bookings' && observed.push(e.status) });
   tokenCount = 0;
 });
 afterEach(() => {
@@ -152,6 +152,61 @@ describe('BookingsApi retries', () => {
     expect(err.message).not.toMatch(/tok-\d/);
     expect(auth.tokenRequests).toBe(2);
     expect(bookings.isDone()).toBe(true);
+  });
+
+  it('fails at once, not retried, on a body past max_response_mb, naming the request and the cap: whatever the status', async () => {
+    tokenEndpoint();
+    for (const status of [200, 503]) {
+      nock(BASE).get('/v1/bookings').query(true).reply(status, `{"data":[${'{"uuid":"a"},'.repeat(100_000)}{"uuid":"b"}]}`);
+      const err = (await makeApi().api.fetchPage(REQ).catch((e: unknown) => e)) as ResponseTooLargeError;
+      expect(err).toBeInstanceOf(ResponseTooLargeError);
+      expect(err.message).toBe(`GET ${BASE}/v1/bookings?bookingType=HOTEL&page=2&size=25&updatedFrom=2025-01-02T03%3A04%3A05Z&updatedTo=2025-01-03T00%3A00%3A01Z answered with more than 1 MB (max_response_mb); the response was cut off there.`);
+      expect([err.failureType, err.exitCode, err.statusCode]).toEqual(['config_error', 1, status]);
+    }
+    expect(observed).toEqual([200, 503]);
+  });
+
+  it('reads a page that starts with a UTF-8 byte order mark, record by record', async () => {
+    tokenEndpoint();
+    nock(BASE).get('/v1/bookings').query(true).reply(200, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(PAGE_BODY))]));
+    const page = pageOf((await makeApi().api.fetchPage(REQ)).bytes);
+    expect(page).toMatchObject({ records: [{ uuid: 'a' }, { uuid: 'b' }], totalElements: 77 });
+    expect(page.rawRecords).toHaveLength(2);
+  });
+
+  describe('a page that is not all valid UTF-8', () => {
+    // "Zoë Müller" in Latin-1, twice: four invalid byte sequences in the first record.
+    const latin1 = Buffer.concat([Buffer.from('{"data":[{"uuid":"a","name":"Zo'), Buffer.from([0xeb]), Buffer.from(' M'), Buffer.from([0xfc]), Buffer.from('ller, Zo'), Buffer.from([0xeb]), Buffer.from(' M'), Buffer.from([0xfc]), Buffer.from('ller"},{"uuid":"b"}]}')]);
+
+    it('is delivered, each invalid sequence as U+FFFD, with one warning naming the request and the count', async () => {
+      tokenEndpoint();
+      nock(BASE).get('/v1/bookings').query(true).reply(200, latin1);
+      const { api, logger } = makeApi();
+      const body = await api.fetchPage(REQ);
+      expect(pageOf(body.bytes).records).toEqual([{ uuid: 'a', name: 'Zo\ufffd M\ufffdller, Zo\ufffd M\ufffdller' }, { uuid: 'b' }]);
+      const warnings = logger.lines.filter((l) => l.startsWith('warn '));
+      expect(warnings).toEqual([`warn ${body.describe}: the response holds 4 invalid UTF-8 byte sequences; each is delivered as U+FFFD (the replacement character).`]);
+      expect(body.describe).toMatch(/^GET https:\/\/api\.unit\.test\/v1\/bookings\?bookingType=HOTEL&page=2&/);
+    });
+
+    it('fails the request (ApiDataError, not retried) with schema_validation "fail"', async () => {
+      tokenEndpoint();
+      nock(BASE).get('/v1/bookings').query(true).times(3).reply(200, latin1);
+      const { api, logger } = makeApi({ schemaValidation: 'fail' });
+      const err = (await api.fetchPage(REQ).then(() => 'delivered', (e: unknown) => e)) as ApiDataError;
+      expect(err).toBeInstanceOf(ApiDataError);
+      expect(err.message).toMatch(/^GET https:\/\/api\.unit\.test\/v1\/bookings\?bookingType=HOTEL&page=2&\S+: the response holds 4 invalid UTF-8 byte sequences, which would reach the records as U\+FFFD \(set schema_validation to "warn" to load them anyway\)\.$/);
+      expect(observed).toEqual([200]); // one request: not retried
+      expect(logger.lines.filter((l) => l.startsWith('warn '))).toEqual([]);
+    });
+
+    it('says nothing about a page that is valid UTF-8', async () => {
+      tokenEndpoint();
+      nock(BASE).get('/v1/bookings').query(true).reply(200, Buffer.from('{"data":[{"uuid":"a","name":"Zoë Müller \ufffd"}]}'));
+      const { api, logger } = makeApi({ schemaValidation: 'fail' });
+      expect(pageOf((await api.fetchPage(REQ)).bytes).records).toEqual([{ uuid: 'a', name: 'Zoë Müller \ufffd' }]);
+      expect(logger.lines.filter((l) => l.startsWith('warn '))).toEqual([]);
+    });
   });
 
   it('returns any 2xx body as it came, bytes and all: what it means is the reader\'s business', async () => {

@@ -37,6 +37,7 @@ describe('loadConfig defaults', () => {
       requestTimeoutSeconds: 30,
       maxConcurrency: 16,
       allowInsecureHttp: false,
+      maxResponseMb: 64,
     });
     expect(c.userAgent).toMatch(/^tap-bookings\/\d+\.\d+\.\d+/);
     expect(Object.isFrozen(c)).toBe(true);
@@ -69,6 +70,8 @@ describe('numeric settings have a range', () => {
     ['request_timeout_seconds', 0, 'must be greater than 0 and at most 3600 (got 0)'],
     ['request_timeout_seconds', 3600.5, 'must be greater than 0 and at most 3600 (got 3600.5)'],
     ['max_concurrency', 65, 'must be from 1 to 64 (got 65)'],
+    ['max_response_mb', 0, 'must be from 1 to 1024 (got 0)'],
+    ['max_response_mb', 1025, 'must be from 1 to 1024 (got 1025)'],
   ])('%s: %d is refused, naming the setting and the range', (setting, value, problem) => {
     const err = configError(() => resolveConfig({ ...MINIMAL, [setting]: value }, 'inline', NOW));
     expect(err.message).toBe(`Invalid config (inline):\n  - ${setting}: ${problem}`);
@@ -77,17 +80,18 @@ describe('numeric settings have a range', () => {
 
   it('accepts every bound itself', () => {
     const c = resolveConfig(
-      { ...MINIMAL, lookback_window_seconds: 315_360_000, page_size: 10_000, max_retries: 20, backoff_factor: 3600, max_retry_wait_seconds: 86_400, request_timeout_seconds: 3600, max_concurrency: 64 },
+      { ...MINIMAL, lookback_window_seconds: 315_360_000, page_size: 10_000, max_retries: 20, backoff_factor: 3600, max_retry_wait_seconds: 86_400, request_timeout_seconds: 3600, max_concurrency: 64, max_response_mb: 1024 },
       'inline',
       NOW,
     );
-    expect(c).toMatchObject({ lookbackWindowSeconds: 315_360_000, pageSize: 10_000, maxRetries: 20, backoffFactor: 3600, maxRetryWaitSeconds: 86_400, requestTimeoutSeconds: 3600, maxConcurrency: 64 });
+    expect(c).toMatchObject({ lookbackWindowSeconds: 315_360_000, pageSize: 10_000, maxRetries: 20, backoffFactor: 3600, maxRetryWaitSeconds: 86_400, requestTimeoutSeconds: 3600, maxConcurrency: 64, maxResponseMb: 1024 });
+    expect(resolveConfig({ ...MINIMAL, max_response_mb: 1 }, 'inline', NOW).maxResponseMb).toBe(1);
   });
 
   it('every numeric setting in spec.json has a lower and an upper bound, and its default within them', () => {
     const properties = connectorSpec().connectionSpecification.properties as Record<string, { type?: string; default?: number; minimum?: number; exclusiveMinimum?: number; maximum?: number }>;
     const numeric = Object.entries(properties).filter(([, p]) => p.type === 'integer' || p.type === 'number');
-    expect(numeric.map(([name]) => name)).toHaveLength(8);
+    expect(numeric.map(([name]) => name)).toHaveLength(9);
     for (const [name, p] of numeric) {
       expect([name, typeof (p.minimum ?? p.exclusiveMinimum), typeof p.maximum]).toEqual([name, 'number', 'number']);
       const aboveLow = p.minimum !== undefined ? p.default! >= p.minimum : p.default! > p.exclusiveMinimum!;

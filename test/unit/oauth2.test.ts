@@ -15,7 +15,7 @@ let transport: Transport;
 beforeAll(() => nock.disableNetConnect());
 afterAll(() => nock.enableNetConnect());
 beforeEach(() => {
-  transport = new Transport({ timeoutMs: 5000, userAgent: 'unit-test', maxSockets: 4 });
+  transport = new Transport({ timeoutMs: 5000, userAgent: 'unit-test', maxSockets: 4, maxResponseBytes: 1 << 20 });
 });
 afterEach(() => {
   transport.close();
@@ -158,6 +158,11 @@ describe('OAuth2ClientCredentials', () => {
     expect(logger.lines.join('\n')).toContain('invalid_request');
   });
 
+  it('accepts a token response that starts with a UTF-8 byte order mark', async () => {
+    nock(AUTH).post('/oauth/token').reply(200, Buffer.from('\ufeff{"access_token":"tok-bom","expires_in":3600}'), { 'content-type': 'application/json; charset=utf-8' });
+    await expect(client().auth.accessToken()).resolves.toBe('tok-bom');
+  });
+
   it('retries a 503 from the token endpoint and then succeeds', async () => {
     nock(AUTH).post('/oauth/token').reply(503, 'busy');
     nock(AUTH).post('/oauth/token').reply(200, { access_token: 'tok-after-503', expires_in: 3600 });
@@ -173,6 +178,18 @@ describe('OAuth2ClientCredentials', () => {
     expect(err).toBeInstanceOf(AuthError);
     expect(err.message).toMatch(/^Could not get an access token: .*failed after 2 retries: the token endpoint answered HTTP 200 without an "access_token" field; fields present: token_type\.$/);
     expect(nock.isDone()).toBe(true);
+  });
+
+  it('fails at once, as a config_error naming the token URL and the cap, on a token response past max_response_mb', async () => {
+    let requests = 0;
+    nock(AUTH).post('/oauth/token').times(3).reply(() => [200, `{"access_token":"${'a'.repeat(2 << 20)}"}`, { 'x-request': String(++requests) }]);
+    const { auth } = client();
+    const err = (await auth.accessToken().then(() => 'a token', (e: unknown) => e)) as AuthError;
+    expect(err).toBeInstanceOf(AuthError);
+    expect(err.message).toBe(`Could not get an access token: Token request POST ${TOKEN_URL} answered with more than 1 MB (max_response_mb); the response was cut off there.`);
+    expect(err.failureType).toBe('config_error');
+    expect(err.exitCode).toBe(1);
+    expect(requests).toBe(1); // not retried
   });
 
   describe('a token response it cannot use is described, never quoted', () => {

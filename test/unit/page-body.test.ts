@@ -50,6 +50,23 @@ describe('parsePage', () => {
     expect(reasonOf('{"content":[]}')).toMatch(/no "data" key/);
   });
 
+  it('from bytes, reports a body it cannot read record by record that is longer than a string can be, without decoding it', () => {
+    const pretty = Buffer.from(JSON.stringify({ data: [{ uuid: 'a' }, { uuid: 'b' }] }, null, 2));
+    const reason = (parsePage(pretty, 0, pretty.length - 1) as UnusableBody).reason;
+    expect(reason).toBe(`the response cannot be read record by record (not valid JSON, or not one record per line), and at ${pretty.length} bytes it is too long to be parsed as one text (${pretty.length - 1} bytes at most); it starts ${JSON.stringify('{ "data": [ { "uuid": "a" }, { "uuid": "b" } ] }')}`);
+    // Record by record, the same page of any length is read.
+    const compact = Buffer.from(JSON.stringify({ data: [{ uuid: 'a' }, { uuid: 'b' }] }));
+    expect((parsePage(compact, 0, 10) as Page).records).toEqual([{ uuid: 'a' }, { uuid: 'b' }]);
+    expect((parsePage(pretty, 0, pretty.length) as Page).records).toHaveLength(2);
+  });
+
+  it('quotes only the start of a long unusable body', () => {
+    const long = `{"data": {"uuid": "a"}, "pad": "${' x'.repeat(1_000_000)}"}`;
+    const reason = (parsePage(long, 0) as UnusableBody).reason;
+    expect(reason).toMatch(/^"data" in the response is not an array: \{"data": \{"uuid": "a"\}, "pad": " x x x.*…$/);
+    expect(reason.length).toBeLessThan(300);
+  });
+
   it('leaves totals undefined when the API does not report them or reports nonsense', () => {
     expect(parsePage('{"data": [], "page": {"totalPages": -1, "totalElements": 1.5}}', 0)).toEqual({
       page: 0, records: [], totalPages: undefined, totalElements: undefined, pageSize: undefined,
