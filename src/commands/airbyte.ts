@@ -83,6 +83,10 @@ export async function read(args: ReadArgs, logger: Logger, signal: AbortSignal):
     await out.write(unknownStreams.map((name) => streamStatusMessage('INCOMPLETE', Date.now(), name)));
   }
   if (ignoredCursor) logger.warn(`The configured catalog sets cursor_field ${JSON.stringify(ignoredCursor)}; "${STREAM_NAME}" has a source-defined cursor, ["${REPLICATION_KEY}"], which is used instead.`);
+  if (!selection.selected && unknownStreams.length > 0) {
+    // Nothing of this source is left to read: that is a connection to fix, not a successful sync of nothing.
+    throw new CatalogError(`Configured catalog ${args.catalog} names only streams this source does not have (${unknownStreams.map((n) => `"${n}"`).join(', ')}); its stream is "${STREAM_NAME}". Refresh the source's schema in the connection.`);
+  }
   if (!selection.selected) {
     logger.info('The configured catalog selects no stream of this source; nothing to read.');
     return;
