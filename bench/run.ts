@@ -745,7 +745,7 @@ async function main(): Promise<number> {
     goals.push({
       goal: `tap ≥ 5× ${peer.tool} (${peer.settings}) records/s`,
       status: peer.status !== 'ok' || !tapMain ? 'n/a' : judge((peer.tapSpeedup ?? 0) >= 5),
-      detail: peer.tapSpeedup !== null ? `${x(peer.tapSpeedup)} (${int(tapMain?.recordsPerS)} vs ${int(peer.recordsPerS)} rec/s); at max_concurrency 1: ${x(peer.tap1Speedup)}` : `${peer.tool} ${peer.status}`,
+      detail: peer.tapSpeedup !== null ? `${x(peer.tapSpeedup)} (${int(tapMain?.recordsPerS)} vs ${int(peer.recordsPerS)} rec/s); at max_concurrency 1: ${x(peer.tap1Speedup)}` : peer.status === 'ok' ? 'tap-bookings not run' : `${peer.tool} ${peer.status}`,
     });
   }
   const cpuRatios: Record<string, unknown> = {};
