@@ -473,6 +473,8 @@ function summarise(row: Row): void {
 
 const f = (v: number | null | undefined, digits = 1): string => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits));
 const int = (v: number | null | undefined): string => (v === null || v === undefined ? '–' : Math.round(v).toLocaleString('en-US'));
+/** A markdown table cell: a `|` (even in a code span) would end the cell. */
+const cell = (s: string): string => s.replace(/\|/g, '\\|');
 const x = (v: number | null | undefined): string => (v === null || v === undefined ? '–' : `${v.toFixed(2)}×`);
 
 const GROUP_TITLE: Record<Group, string> = {
@@ -500,7 +502,7 @@ function table(): { text: string; markdown: string } {
       const idx = rows.map((r, i) => (r.scenario === scenario && r.group === g ? i : -1)).filter((i) => i >= 0);
       if (!idx.length) continue;
       md.push(`### ${scenario}: ${GROUP_TITLE[g]}`, '', `| ${mdHead.join(' | ')} |`, `|${mdHead.map((_, i) => (i <= 2 ? '---' : '---:')).join('|')}|`);
-      for (const i of idx) md.push(`| ${rows[i]!.tool} | ${rows[i]!.settings} | ${body[i]!.slice(3).join(' | ')} |`);
+      for (const i of idx) md.push(`| ${cell(rows[i]!.tool)} | ${rows[i]!.settings} | ${body[i]!.slice(3).join(' | ')} |`);
       md.push('');
     }
   }
@@ -544,7 +546,7 @@ function markdownReport(goals: Goal[], t: { markdown: string }, profile: Profile
     '',
     '| goal | status | figures |',
     '|---|---|---|',
-    ...goals.map((g) => `| ${g.goal} | ${g.status} | ${g.detail} |`),
+    ...goals.map((g) => `| ${cell(g.goal)} | ${g.status} | ${cell(g.detail)} |`),
     '',
   ];
   if (floor?.records) {
@@ -567,7 +569,7 @@ function markdownReport(goals: Goal[], t: { markdown: string }, profile: Profile
   lines.push('## Every run', '', '| scenario | tool | settings | round | status | records/s | wall s | CPU s | peak RSS MB | load at start | load at end | API requests | tokens |', '|---|---|---|---:|---|---:|---:|---:|---:|---|---|---:|---:|');
   for (const r of rows) {
     for (const u of r.runs) {
-      lines.push(`| ${r.scenario} | ${r.tool} | ${r.settings} | ${u.round} | ${u.status} | ${int(u.recordsPerS)} | ${f(u.wallS, 2)} | ${f(u.cpuS, 2)} | ${f(u.peakRssMiB)} | ${la(u.loadStart)} | ${la(u.loadEnd)} | ${u.api?.apiRequests ?? '–'} | ${u.api?.tokenRequests ?? '–'} |`);
+      lines.push(`| ${r.scenario} | ${cell(r.tool)} | ${r.settings} | ${u.round} | ${u.status} | ${int(u.recordsPerS)} | ${f(u.wallS, 2)} | ${f(u.cpuS, 2)} | ${f(u.peakRssMiB)} | ${la(u.loadStart)} | ${la(u.loadEnd)} | ${u.api?.apiRequests ?? '–'} | ${u.api?.tokenRequests ?? '–'} |`);
     }
   }
   const pipes = rows.filter((r) => r.group === 'pipeline' && r.status === 'ok');
@@ -576,7 +578,7 @@ function markdownReport(goals: Goal[], t: { markdown: string }, profile: Profile
     for (const r of pipes) {
       const ok = r.runs.filter((u) => u.status === 'ok');
       const part = (side: 'source' | 'target', k: 'cpuS' | 'peakRssMiB') => median(ok.map((u) => ((u.detail?.[side] as Record<string, number | null>)?.[k]) ?? null).filter((v): v is number => v !== null));
-      lines.push(`| ${r.tool} | ${r.settings} | ${f(part('source', 'cpuS'), 2)} | ${f(part('target', 'cpuS'), 2)} | ${f(part('source', 'peakRssMiB'))} | ${f(part('target', 'peakRssMiB'))} |`);
+      lines.push(`| ${cell(r.tool)} | ${r.settings} | ${f(part('source', 'cpuS'), 2)} | ${f(part('target', 'cpuS'), 2)} | ${f(part('source', 'peakRssMiB'))} | ${f(part('target', 'peakRssMiB'))} |`);
     }
   }
   const dltRows = rows.filter((r) => r.group === 'load' && r.runs.some((u) => u.detail?.steps_s));
@@ -585,7 +587,7 @@ function markdownReport(goals: Goal[], t: { markdown: string }, profile: Profile
     for (const r of dltRows) {
       for (const u of r.runs) {
         const s = u.detail?.steps_s as Record<string, number> | undefined;
-        if (s) lines.push(`| ${r.tool} | ${r.settings} | ${u.round} | ${u.detail!.import_s as number} | ${s.extract} | ${s.normalize} | ${s.load} |`);
+        if (s) lines.push(`| ${cell(r.tool)} | ${r.settings} | ${u.round} | ${u.detail!.import_s as number} | ${s.extract} | ${s.normalize} | ${s.load} |`);
       }
     }
   }
@@ -611,7 +613,20 @@ function logRun(row: Row, u: Run): void {
   if (u.status === 'failed' && u.detail?.stderrTail) log(`  stderr tail:\n${String(u.detail.stderrTail).split('\n').slice(-15).join('\n')}`);
 }
 
+/** `--render RESULTS.json`: write the markdown report of an earlier run again from its JSON (e.g. after a change to the report's layout). */
+function render(path: string): number {
+  const saved = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown> & { rows: Row[]; goals: Goal[]; options: typeof OPTS; profile?: ProfileSummary };
+  Object.assign(report, saved);
+  Object.assign(OPTS, { ...saved.options, out: OPTS.out, venvs: OPTS.venvs });
+  rows.splice(0, rows.length, ...saved.rows);
+  const out = path.replace(/\.json$/, '.md');
+  writeFileSync(out, markdownReport(saved.goals, table(), saved.profile ?? null));
+  log(`wrote ${out}`);
+  return 0;
+}
+
 async function main(): Promise<number> {
+  if (option('render')) return render(resolve(option('render')!));
   const unknown = OPTS.tools.filter((id) => !TOOLS.some((t) => t.id === id));
   if (unknown.length) throw new Error(`unknown --tools ${unknown.join(', ')}; known: ${TOOLS.map((t) => t.id).join(', ')}`);
   const work = mkdtempSync(join(tmpdir(), 'tap-bookings-bench-'));
