@@ -24,15 +24,27 @@ die() { log "error: $*"; exit 1; }
 # target pin different versions of the same libraries; so do PyAirbyte and airbyte-cdk).
 # Each installs from its lock file (exact versions of everything, made by `pip freeze` from the .in
 # file), so a fresh machine gets what was verified.
+# A venv may also get a package of this repository, installed without dependencies (they are all in the
+# lock file) and without build isolation (the lock pins setuptools), so nothing unpinned is fetched:
+# the Singer SDK peer of the benchmark (bench/peers/singer-sdk, the `tap-bookings-sdk` executable).
+local_package() {
+  case "$1" in
+    tap-bookings-sdk) echo bench/peers/singer-sdk ;;
+  esac
+}
+
 setup_python() {
   command -v "$PYTHON" >/dev/null || die "$PYTHON not found; install Python 3.10-3.12"
-  local req name venv lock stamp want
+  local req name venv lock stamp want pkg
   for req in interop/requirements/*.in; do
     name=$(basename "$req" .in)
     venv=.venv/$name
     lock=interop/requirements/$name.lock.txt
     [ -f "$lock" ] || lock=$req
+    pkg=$(local_package "$name")
     want=$(sha256sum "$lock" | cut -c1-16)
+    # a local package's sources count too (the stamp of a venv without one is as it always was)
+    [ -z "$pkg" ] || want=$( { echo "$want"; find "$pkg" -type f \( -name '*.py' -o -name '*.toml' \) -not -path '*/build/*' | sort | xargs sha256sum; } | sha256sum | cut -c1-16)
     stamp=$venv/.tap-bookings-stamp
     if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
       log "$name: up to date ($venv)"
@@ -44,6 +56,11 @@ setup_python() {
     "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade 'pip==25.3' \
       || "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
     "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$lock"
+    if [ -n "$pkg" ]; then
+      rm -rf "$pkg/build" "$pkg"/*.egg-info
+      "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation "./$pkg"
+      rm -rf "$pkg/build" "$pkg"/*.egg-info
+    fi
     echo "$want" > "$stamp"
   done
 }

@@ -164,21 +164,11 @@ export function measure(cmd: string, args: string[], opts: MeasureOptions): Prom
       let peakRssMiB: number | null = null;
       let exitCode = code;
       if (haveGnuTime) {
-        let text = '';
-        try {
-          text = readFileSync(timeFile, 'utf8');
-        } catch {
-          /* killed before time wrote it */
-        }
-        // GNU time writes "Command exited with non-zero status N" / "Command terminated by signal N" before the figures.
-        const exited = /exited with non-zero status (\d+)/.exec(text);
-        if (exited) exitCode = Number(exited[1]);
-        const figures = text.trim().split('\n').pop()?.split(' ').map(Number);
-        if (figures && figures.length === 4 && figures.every((n) => Number.isFinite(n))) {
-          cpuUserS = figures[1]!;
-          cpuSysS = figures[2]!;
-          peakRssMiB = figures[3]! / 1024;
-        }
+        const t = parseGnuTime(timeFile, code);
+        exitCode = t.code;
+        cpuUserS = t.user;
+        cpuSysS = t.sys;
+        peakRssMiB = t.rssMiB;
       } else {
         cpuUserS = (cpu as { user: number; sys: number } | null)?.user ?? null;
         cpuSysS = (cpu as { user: number; sys: number } | null)?.sys ?? null;
@@ -200,6 +190,111 @@ export function measure(cmd: string, args: string[], opts: MeasureOptions): Prom
         ...(opts.stdout === 'collect' ? { stdout: Buffer.concat(collected).toString('utf8') } : {}),
         stderrTail: stderr.slice(-4000),
       });
+    });
+  });
+}
+
+export interface Command {
+  cmd: string;
+  args: string[];
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface MeasuredProcess {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  cpuUserS: number | null;
+  cpuSysS: number | null;
+  peakRssMiB: number | null;
+  stderrTail: string;
+}
+
+export interface MeasuredPipe {
+  wallS: number;
+  timedOut: boolean;
+  source: MeasuredProcess;
+  target: MeasuredProcess & { stdout: string };
+}
+
+/** GNU time's `%e %U %S %M` output (preceded by its exit notes) → figures and the exit code it saw. */
+function parseGnuTime(path: string, code: number | null): { code: number | null; user: number | null; sys: number | null; rssMiB: number | null } {
+  let text = '';
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    /* killed before time wrote it */
+  }
+  const exited = /exited with non-zero status (\d+)/.exec(text);
+  const figures = text.trim().split('\n').pop()?.split(' ').map(Number);
+  const ok = figures && figures.length === 4 && figures.every((n) => Number.isFinite(n));
+  return { code: exited ? Number(exited[1]) : code, user: ok ? figures[1]! : null, sys: ok ? figures[2]! : null, rssMiB: ok ? figures[3]! / 1024 : null };
+}
+
+/**
+ * `source | target` through an OS pipe (no Node in between, as a shell or Meltano's plain pipe would), each under
+ * GNU time: wall time from spawning the source to the target's exit, each process's CPU and peak RSS. The target's
+ * stdout (Singer STATE lines) is collected. Needs GNU time.
+ */
+export function measurePipe(source: Command, target: Command, timeoutMs: number): Promise<MeasuredPipe> {
+  if (!haveGnuTime) return Promise.reject(new Error('measuring a pipe needs GNU time (/usr/bin/time)'));
+  const dir = mkdtempSync(join(tmpdir(), 'bench-pipe-'));
+  const tFile = join(dir, 'target.txt');
+  const sFile = join(dir, 'source.txt');
+  return new Promise((resolvePromise, reject) => {
+    const started = process.hrtime.bigint();
+    const tgt = spawn(GNU_TIME, ['-o', tFile, '-f', '%e %U %S %M', target.cmd, ...target.args], {
+      cwd: target.cwd, env: { ...process.env, ...target.env }, stdio: ['pipe', 'pipe', 'pipe'], detached: true,
+    });
+    const src = spawn(GNU_TIME, ['-o', sFile, '-f', '%e %U %S %M', source.cmd, ...source.args], {
+      cwd: source.cwd, env: { ...process.env, ...source.env }, stdio: ['ignore', tgt.stdin!, 'pipe'], detached: true,
+    });
+    // The source holds the pipe's write end now; ours must close, or the target never sees the end of its input.
+    tgt.stdin!.destroy();
+    let tStdout = '';
+    let tStderr = '';
+    let sStderr = '';
+    let timedOut = false;
+    const keep = (s: string) => (s.length > 200_000 ? s.slice(-100_000) : s);
+    tgt.stdout!.setEncoding('utf8').on('data', (d: string) => (tStdout = keep(tStdout + d)));
+    tgt.stderr!.setEncoding('utf8').on('data', (d: string) => (tStderr = keep(tStderr + d)));
+    src.stderr!.setEncoding('utf8').on('data', (d: string) => (sStderr = keep(sStderr + d)));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      for (const c of [src, tgt]) {
+        try {
+          if (c.pid !== undefined) process.kill(-c.pid, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
+      }
+    }, timeoutMs);
+    let srcExit: [number | null, NodeJS.Signals | null] | null = null;
+    let tgtExit: [number | null, NodeJS.Signals | null] | null = null;
+    let wallS = 0;
+    const done = () => {
+      if (!srcExit || !tgtExit) return;
+      clearTimeout(timer);
+      const s = parseGnuTime(sFile, srcExit[0]);
+      const t = parseGnuTime(tFile, tgtExit[0]);
+      rmSync(dir, { recursive: true, force: true });
+      resolvePromise({
+        wallS,
+        timedOut,
+        source: { code: s.code, signal: srcExit[1], cpuUserS: s.user, cpuSysS: s.sys, peakRssMiB: s.rssMiB, stderrTail: sStderr.slice(-4000) },
+        target: { code: t.code, signal: tgtExit[1], cpuUserS: t.user, cpuSysS: t.sys, peakRssMiB: t.rssMiB, stderrTail: tStderr.slice(-4000), stdout: tStdout },
+      });
+    };
+    src.on('error', reject);
+    tgt.on('error', reject);
+    src.on('close', (code, signal) => {
+      srcExit = [code, signal];
+      done();
+    });
+    tgt.on('close', (code, signal) => {
+      wallS = Number(process.hrtime.bigint() - started) / 1e9;
+      tgtExit = [code, signal];
+      done();
     });
   });
 }

@@ -1,0 +1,3 @@
+from tap_bookings_sdk.tap import TapBookingsSDK
+
+TapBookingsSDK.cli()
