@@ -113,11 +113,12 @@ describe('an unselected stream syncs nothing', () => {
     expect(logger.lines.join('\n')).toMatch(/not selected in the catalog; nothing to sync/);
   });
 
-  it('Airbyte: a stream this source does not have is reported INCOMPLETE, with a warning, and fails nothing', async () => {
+  it('Airbyte: a catalog naming only streams this source does not have reports them INCOMPLETE, then fails as a config error', async () => {
     const dir = tempDir();
     const { out, chunks } = capture();
     const logger = memoryLogger();
-    await read({ config: writeJson(dir, 'config.json', config), catalog: writeJson(dir, 'configured.json', { streams: [{ stream: { name: 'users' }, sync_mode: 'incremental' }] }), out }, logger, new AbortController().signal);
+    const catalog = writeJson(dir, 'configured.json', { streams: [{ stream: { name: 'users' }, sync_mode: 'incremental' }] });
+    await expect(read({ config: writeJson(dir, 'config.json', config), catalog, out }, logger, new AbortController().signal)).rejects.toThrow(/names only streams this source does not have \("users"\); its stream is "bookings"/);
     expect(chunks.join('').trim().split('\n').map((l) => JSON.parse(l) as { trace: { stream_status: unknown } }).map((m) => m.trace.stream_status)).toEqual([{ stream_descriptor: { name: 'users' }, status: 'INCOMPLETE' }]);
     expect(requests).toEqual([]);
     expect(logger.lines.join('\n')).toMatch(/names "users", which this source does not have \(it has "bookings"\): it is reported INCOMPLETE/);
