@@ -11,7 +11,9 @@
  * --tools ID,... (see TOOLS below; default: all of DEFAULT_TOOLS), --skip-memory, --skip-floor,
  * --require-peers (a missing venv or PostgreSQL fails the run), --venvs DIR (default .venv),
  * --airbyte-concurrency N (16) and --airbyte-step P30D (the tuned manifest), --tap-node-flags "FLAGS",
- * --profile (one extra, unmeasured tap run under `node --cpu-prof`), --out DIR.
+ * --profile (one extra, unmeasured tap run under `node --cpu-prof`), --out DIR,
+ * --baseline PATH (another build's bin/tap-bookings.js, run as tool `tap-baseline` in the same rounds and memory runs;
+ * add it to --tools, e.g. --tools tap,tap-baseline,dlt,airbyte).
  *
  * Exit status: 0 when every tool that ran delivered the expected records in every round; 1 when a count is wrong or a
  * tool failed (or a peer is missing with --require-peers). Performance goals are reported, never the exit status.
@@ -78,6 +80,7 @@ const OPTS = {
   venvs: resolve(option('venvs') ?? join(ROOT, '.venv')),
   airbyteConcurrency: num('airbyte-concurrency', 16),
   airbyteStep: option('airbyte-step') ?? 'P30D',
+  baseline: option('baseline') === undefined ? undefined : resolve(option('baseline')!),
   /** Node flags for tap-bookings' runs only, e.g. "--max-semi-space-size=1" (an experiment; the report says so). */
   tapNodeFlags: (option('tap-node-flags') ?? '').split(' ').filter(Boolean),
   timeoutMs: SMOKE ? 180_000 : 30 * 60_000,
@@ -225,10 +228,10 @@ async function runStdout(ctx: Ctx, name: string, cmd: string, args: string[], op
 const venv = (name: string, bin: string) => join(OPTS.venvs, name, 'bin', bin);
 const needVenv = (name: string, bin: string) => () => (existsSync(venv(name, bin)) ? null : `${join(OPTS.venvs, name)} not found: run scripts/interop-setup.sh python`);
 
-function tapTool(id: string, settings: string, extra: Record<string, unknown>): Tool {
+function tapTool(id: string, settings: string, extra: Record<string, unknown>, bin = BIN, tool = 'tap-bookings'): Tool {
   return {
-    id, tool: 'tap-bookings', settings, group: 'extract', kind: 'tap', missing: () => null,
-    run: (ctx) => runStdout(ctx, id, process.execPath, [...OPTS.tapNodeFlags, BIN, '--config', tapConfig(ctx.sb, ctx.dir, `${id}-${ctx.round}`, extra)]),
+    id, tool, settings, group: 'extract', kind: 'tap', missing: () => (existsSync(bin) ? null : `${bin} not found`),
+    run: (ctx) => runStdout(ctx, id, process.execPath, [...OPTS.tapNodeFlags, bin, '--config', tapConfig(ctx.sb, ctx.dir, `${id}-${ctx.round}`, extra)]),
   };
 }
 
@@ -408,6 +411,8 @@ function pipeTool(source: PipeSource, variant: string): Tool {
 const TOOLS: Tool[] = [
   tapTool('tap', `defaults (\`max_concurrency\` ${TAP_MC})`, {}),
   tapTool('tap-mc1', '`max_concurrency: 1`', { max_concurrency: 1 }),
+  // Another build of tap-bookings (--baseline path/to/bin/tap-bookings.js), in the same rounds: before/after comparisons.
+  ...(OPTS.baseline ? [tapTool('tap-baseline', `defaults, build at ${OPTS.baseline}`, {}, OPTS.baseline, 'tap-bookings (baseline)')] : []),
   minimalTool,
   dltStdoutTool('dlt', false),
   dltStdoutTool('dlt-par', true),
@@ -696,7 +701,8 @@ async function main(): Promise<number> {
         const msb = await startSandbox({ records: n, latencyMs: 0, bookingTypes: BOOKING_TYPES, seed: SEED, dir: work, bin: BIN });
         sandboxes.push(msb);
         const name = `memory ${n >= 1e6 ? `${n / 1e6}M` : `${n / 1000}k`}@0ms`;
-        for (const t of [TOOLS.find((u) => u.id === 'tap')!, ...(OPTS.tools.includes('minimal') ? [minimalTool] : [])]) {
+        const others = TOOLS.filter((u) => (u.id === 'minimal' || u.id === 'tap-baseline') && OPTS.tools.includes(u.id));
+        for (const t of [TOOLS.find((u) => u.id === 'tap')!, ...others]) {
           const row = newRow(name, t, n);
           rows.push(row);
           log(`${name} / ${t.id}: running`);
