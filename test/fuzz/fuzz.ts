@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { isTapError, type TapError } from '../../src/errors.js';
+import { rng } from '../support/rng.js';
 
 /**
  * Seeded property tests of everything that reads untrusted input (issue 13 item 7). `npm test` runs a few hundred
@@ -132,4 +133,28 @@ export function fuzzDir(): string {
   const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'tap-bookings-fuzz-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
+}
+
+/**
+ * JSON text of a value as APIs write it: random whitespace between tokens (line breaks too when `lineBreaks`), and
+ * object member names with some characters written as \u escapes, all chosen by `seed`.
+ */
+export function looseText(value: unknown, seed: number, options: { lineBreaks?: boolean } = {}): string {
+  const r = rng(seed);
+  const spaces = options.lineBreaks ? [' ', '\t', '\n', '\r\n  '] : [' ', '\t', '  '];
+  const ws = () => (r() < 0.2 ? spaces[Math.floor(r() * spaces.length)]! : '');
+  const write = (v: unknown): string => {
+    if (Array.isArray(v)) return `[${ws()}${v.map((x) => `${ws()}${write(x)}${ws()}`).join(',')}${ws()}]`;
+    if (v !== null && typeof v === 'object') return `{${ws()}${Object.entries(v).map(([k, x]) => `${ws()}${name(k, r)}${ws()}:${ws()}${write(x)}${ws()}`).join(',')}${ws()}}`;
+    return text(v);
+  };
+  return write(value);
+}
+
+/** A member name, a character now and then written as a \u escape (JSON.parse reads both the same). */
+export function name(k: string, r: () => number): string {
+  if (r() < 0.8) return JSON.stringify(k);
+  let out = '"';
+  for (const ch of k) out += r() < 0.4 ? Array.from({ length: ch.length }, (_, i) => `\\u${ch.charCodeAt(i).toString(16).padStart(4, '0')}`).join('') : JSON.stringify(ch).slice(1, -1);
+  return `${out}"`;
 }
