@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { discoverCatalog, selectionFromCatalog } from '../../src/catalog/singer-catalog.js';
-import { airbyteCatalog, readConfiguredCatalog } from '../../src/catalog/airbyte-catalog.js';
+import { selectionFromCatalog } from '../../src/catalog/singer-catalog.js';
+import { readConfiguredCatalog } from '../../src/catalog/airbyte-catalog.js';
 import { bookingsSchema, selectSchema } from '../../src/catalog/bookings-schema.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { CatalogError, ConfigError, StateError } from '../../src/errors.js';
@@ -12,7 +12,8 @@ import { singerEncoder } from '../../src/protocol/singer.js';
 import { readAirbyteState } from '../../src/state/airbyte-state.js';
 import { parseSingerState, rejectFutureBookmarks, toStreamState } from '../../src/state/bookmarks.js';
 import { MemberNames } from '../../src/util/json-bytes.js';
-import { fuzzDir, json, mutated, params, text, typed } from './fuzz.js';
+import { AIRBYTE_STATE, CONFIGURED, content, GOOD_CONFIG, LEGACY_STATE, SINGER_CATALOG, SINGER_STATE } from './documents.js';
+import { fuzzDir, json, params, text, typed } from './fuzz.js';
 
 /**
  * Config, state and catalog files as a careless user or a broken orchestrator writes them: valid files with random
@@ -27,34 +28,6 @@ const file = (content: string) => {
   writeFileSync(path, content);
   return path;
 };
-
-const GOOD_CONFIG = { base_url: 'https://api.example.com', client_id: 'id', client_secret: 'secret', start_date: '2024-01-01T00:00:00Z', booking_types: ['FLIGHT', 'HOTEL'], page_size: 50, window_from_param: 'updatedFrom', pagination: 'page_number' };
-const SINGER_STATE = {
-  bookmarks: {
-    bookings: { partitions: [{ context: { bookingType: 'FLIGHT' }, replication_key: 'lastModified', replication_key_value: '2025-03-01T00:00:00.000Z' }] },
-    other: { x: [1, { y: 2 }] },
-  },
-};
-const AIRBYTE_STATE = [{ type: 'STREAM', stream: { stream_descriptor: { name: 'bookings' }, stream_state: SINGER_STATE.bookmarks.bookings } }];
-const LEGACY_STATE = { data: SINGER_STATE };
-/** The schema's first few properties: a real catalog's shape, small enough to mutate ten thousand times quickly. */
-const FEW = ['uuid', 'lastModified', 'bookingType', 'booker', 'basePrice', 'currency'];
-const SCHEMA = { ...bookingsSchema(), properties: Object.fromEntries(FEW.map((p) => [p, bookingsSchema().properties![p]!])) };
-const SINGER_CATALOG = (() => {
-  const stream = (discoverCatalog() as { streams: Array<Record<string, unknown> & { metadata: Array<{ breadcrumb: string[] }> }> }).streams[0]!;
-  return { streams: [{ ...stream, schema: SCHEMA, metadata: stream.metadata.filter((m) => m.breadcrumb.length === 0 || FEW.includes(m.breadcrumb[1]!)) }] };
-})();
-const CONFIGURED = { streams: [{ stream: { ...(airbyteCatalog() as { streams: object[] }).streams[0], json_schema: SCHEMA }, sync_mode: 'incremental', destination_sync_mode: 'append', cursor_field: ['lastModified'] }] };
-
-/** Any file content: a mutated valid document (most often), random JSON, or random text around JSON's characters. */
-function content(...bases: unknown[]): fc.Arbitrary<string> {
-  return fc.oneof(
-    { weight: 6, arbitrary: mutated(...bases).map(text) },
-    { weight: 2, arbitrary: json.map(text) },
-    { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom('{', '}', '[', ']', '"', ':', ',', ' ', '1', 'a', '\\', 'n', '\n'), maxLength: 40 }) },
-    { weight: 1, arbitrary: mutated(...bases).map((d) => text(d).slice(0, -1)) },
-  );
-}
 
 /** Every file `inputs` gives, read by `read`: a value, or an error of `Type` (the command's exit 2), nothing else. */
 function onlyTyped(inputs: fc.Arbitrary<string>, Type: typeof ConfigError, read: (path: string) => unknown): void {
