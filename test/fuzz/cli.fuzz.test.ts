@@ -54,5 +54,5 @@ describe('the CLI fuzzed with config, state and catalog files', () => {
       if (airbyte) expect(result.messages.filter((m) => m.type === 'TRACE' && (m.trace as { type: string }).type === 'ERROR')).toHaveLength(result.code === 0 ? 0 : 1);
     }), params(RUNS));
     if (process.env.FUZZ_REPORT) process.stderr.write(`CLI fuzz exit codes: ${JSON.stringify(codes)}\n`);
-  });
+  }, Math.max(60_000, RUNS * 3000));
 });

@@ -12,6 +12,8 @@ import { rng } from '../support/rng.js';
  */
 export const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 export const SEED = Number(process.env.FUZZ_SEED ?? 13);
+/** Jest's time limit for one fuzz test: generous, since ten thousand cases on a busy machine take minutes. */
+export const TIMEOUT = Math.max(60_000, RUNS * 40);
 
 export function params<T>(runs = RUNS): fc.Parameters<T> {
   return { seed: SEED, numRuns: runs, endOnFailure: true };

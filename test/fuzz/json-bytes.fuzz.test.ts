@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { MemberNames, nestingDepth, oneLine, selectMembers } from '../../src/util/json-bytes.js';
 import { rng } from '../support/rng.js';
-import { json, key, looseText, name, params, text } from './fuzz.js';
+import { json, key, looseText, name, params, text, TIMEOUT } from './fuzz.js';
 
 /**
  * The byte walker against JSON.parse: projecting a record's bytes gives what projecting the parsed record gives
@@ -32,7 +32,7 @@ describe('selectMembers fuzzed against the JavaScript projection', () => {
       expect(selected).not.toMatch(/[\r\n]/);
       expect(JSON.parse(selected)).toEqual(pick(JSON.parse(t) as Record<string, unknown>, keep));
     }), params());
-  });
+  }, TIMEOUT);
 
   it('keeps everything when every name is kept, and nothing when none is', () => {
     fc.assert(fc.property(fc.dictionary(key, json), (record) => {
@@ -40,7 +40,7 @@ describe('selectMembers fuzzed against the JavaScript projection', () => {
       expect(JSON.parse(Buffer.from(selectMembers(bytes, new MemberNames(Object.keys(record)))).toString())).toEqual(JSON.parse(text(record)));
       expect(Buffer.from(selectMembers(bytes, new MemberNames([]))).toString()).toBe('{}');
     }), params());
-  });
+  }, TIMEOUT);
 });
 
 describe('oneLine and nestingDepth fuzzed', () => {
@@ -51,12 +51,12 @@ describe('oneLine and nestingDepth fuzzed', () => {
       expect(line).not.toMatch(/[\r\n]/);
       expect(JSON.parse(line)).toEqual(JSON.parse(loose));
     }), params());
-  });
+  }, TIMEOUT);
 
   it('nestingDepth counts what a recursive walk counts', () => {
     const depth = (v: unknown): number => (v !== null && typeof v === 'object' ? 1 + Math.max(0, ...Object.values(v).map(depth)) : 0);
     fc.assert(fc.property(json, fc.integer(), (value, seed) => {
       expect(nestingDepth(Buffer.from(looseText(value, seed, { lineBreaks: true })))).toBe(depth(JSON.parse(text(value))));
     }), params());
-  });
+  }, TIMEOUT);
 });

@@ -13,7 +13,7 @@ import { readAirbyteState } from '../../src/state/airbyte-state.js';
 import { parseSingerState, rejectFutureBookmarks, toStreamState } from '../../src/state/bookmarks.js';
 import { MemberNames } from '../../src/util/json-bytes.js';
 import { AIRBYTE_STATE, CONFIGURED, content, GOOD_CONFIG, LEGACY_STATE, SINGER_CATALOG, SINGER_STATE } from './documents.js';
-import { fuzzDir, json, params, text, typed } from './fuzz.js';
+import { fuzzDir, json, params, text, TIMEOUT, typed } from './fuzz.js';
 
 /**
  * Config, state and catalog files as a careless user or a broken orchestrator writes them: valid files with random
@@ -38,7 +38,7 @@ function onlyTyped(inputs: fc.Arbitrary<string>, Type: typeof ConfigError, read:
 }
 
 describe('loaders fuzzed: only typed errors', () => {
-  it('config files', () => onlyTyped(content(GOOD_CONFIG), ConfigError, (path) => loadConfig([path], { now: NOW })));
+  it('config files', () => onlyTyped(content(GOOD_CONFIG), ConfigError, (path) => loadConfig([path], { now: NOW })), TIMEOUT);
 
   it('config from TAP_BOOKINGS_* variables', () => {
     const names = ['BASE_URL', 'CLIENT_ID', 'CLIENT_SECRET', 'START_DATE', 'BOOKING_TYPES', 'PAGE_SIZE', 'MAX_RETRIES', 'ALLOW_INSECURE_HTTP', 'LOOKBACK_WINDOW_SECONDS', 'END_DATE'];
@@ -48,29 +48,29 @@ describe('loaders fuzzed: only typed errors', () => {
       const result = typed(() => loadConfig(['ENV'], { env, now: NOW }));
       if (result instanceof Error) expect(result).toBeInstanceOf(ConfigError);
     }), params());
-  });
+  }, TIMEOUT);
 
   it('Singer state files, read and written back as STATE messages', () => onlyTyped(content(SINGER_STATE, { type: 'STATE', value: SINGER_STATE }, {}), StateError, (path) => {
     const { bookmarks, otherStreams } = parseSingerState(readJsonFile(path, 'State', StateError), path);
     rejectFutureBookmarks(bookmarks, NOW, path);
     const encoder = singerEncoder(bookingsSchema(), otherStreams, toStreamState(bookmarks, ['FLIGHT', 'HOTEL']));
     for (const line of [...encoder.begin(), ...encoder.failed(undefined)]) JSON.parse(String(line));
-  }));
+  }), TIMEOUT);
 
   it('Airbyte state files, read and written back as a STATE message', () => onlyTyped(content(AIRBYTE_STATE, AIRBYTE_STATE[0], LEGACY_STATE, []), StateError, (path) => {
     const bookmarks = readAirbyteState(readJsonFile(path, 'State', StateError), path);
     rejectFutureBookmarks(bookmarks, NOW, path);
     return streamStateMessage(toStreamState(bookmarks, ['FLIGHT']), 0);
-  }));
+  }), TIMEOUT);
 
   it('Singer catalogs, read into a selection, the schema and the projection it gives', () => onlyTyped(content(SINGER_CATALOG), CatalogError, (path) => {
     const selection = selectionFromCatalog(readJsonFile(path, 'Catalog', CatalogError), path);
     JSON.stringify(selectSchema(bookingsSchema(), selection.properties));
     return selection.properties && new MemberNames(selection.properties);
-  }));
+  }), TIMEOUT);
 
   it('Airbyte configured catalogs, read into a selection and the projection it gives', () => onlyTyped(content(CONFIGURED), CatalogError, (path) => {
     const read = readConfiguredCatalog(readJsonFile(path, 'Configured catalog', CatalogError), path);
     return read.selection.properties && new MemberNames(read.selection.properties);
-  }));
+  }), TIMEOUT);
 });

@@ -7,7 +7,7 @@ import { UnusableBody } from '../../src/http/request-with-retries.js';
 import { instantClock } from '../support/clocks.js';
 import { engineConfig } from '../support/engine-config.js';
 import { memoryLogger } from '../support/quiet-logger.js';
-import { json, key, looseText, name, params, typedAsync } from './fuzz.js';
+import { json, key, looseText, name, params, TIMEOUT, typedAsync } from './fuzz.js';
 import { rng } from '../support/rng.js';
 
 /**
@@ -61,7 +61,7 @@ function expectAsReference(bytes: Buffer): Page | UnusableBody {
     const copy = Buffer.from(raw).toString('utf8');
     expect(copy).not.toMatch(/[\r\n]/);
     expect(JSON.parse(copy)).toEqual(records[k]);
-  });
+  }, TIMEOUT);
   return page;
 }
 
@@ -86,19 +86,19 @@ describe('the page parser fuzzed against JSON.parse', () => {
       // Records written on one line are copied byte for byte. (A later member "data" that is no array makes no page.)
       if (!lineBreaks && !(page instanceof UnusableBody)) for (const raw of page.rawRecords) expect(text).toContain(Buffer.from(raw).toString('utf8'));
     }), params());
-  });
+  }, TIMEOUT);
 
   it('reads a page with edited bytes (broken, invalid UTF-8, or still valid) exactly when JSON.parse does', () => {
     fc.assert(fc.property(pageText, edits, ({ text }, changes) => {
       expectAsReference(edited(text, changes));
     }), params());
-  });
+  }, TIMEOUT);
 
   it('never throws on any bytes', () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
       expectAsReference(Buffer.from(bytes));
     }), params());
-  });
+  }, TIMEOUT);
 });
 
 describe('the page reader fuzzed', () => {
@@ -117,5 +117,5 @@ describe('the page reader fuzzed', () => {
       });
       if (result instanceof Error) expect(result).toBeInstanceOf(ApiDataError);
     }), params());
-  });
+  }, TIMEOUT);
 });

@@ -5,7 +5,7 @@ import { OAuth2ClientCredentials } from '../../src/auth/oauth2.js';
 import { AuthError } from '../../src/errors.js';
 import { Transport } from '../../src/http/transport.js';
 import { memoryLogger } from '../support/quiet-logger.js';
-import { json, mutated, params, text, typedAsync } from './fuzz.js';
+import { json, mutated, params, text, TIMEOUT, typedAsync } from './fuzz.js';
 
 /**
  * The token endpoint's answer fuzzed, over real HTTP: valid token responses with random changes (expires_in as a
@@ -62,5 +62,5 @@ describe('the token response fuzzed', () => {
     } finally {
       transport.close();
     }
-  });
+  }, TIMEOUT);
 });
