@@ -1,5 +1,5 @@
 import { CatalogError } from '../errors.js';
-import { isPlainObject } from '../io/read-json-file.js';
+import { asText, isPlainObject } from '../io/read-json-file.js';
 import { PRIMARY_KEY, REPLICATION_KEY, STREAM_NAME } from '../stream.js';
 import { bookingsSchema, type JsonSchemaObject } from './bookings-schema.js';
 import type { Selection } from './selection.js';
@@ -49,7 +49,7 @@ export function readConfiguredCatalog(raw: unknown, source: string): ConfiguredC
     const mode = (entry as Record<string, unknown>).sync_mode;
     if (mode !== 'full_refresh' && mode !== 'incremental') throw new CatalogError(`Configured catalog ${source}: sync_mode ${JSON.stringify(mode)} is not supported for "${STREAM_NAME}" (use "full_refresh" or "incremental").`);
     const cursor = (entry as Record<string, unknown>).cursor_field;
-    if (mode === 'incremental' && Array.isArray(cursor) && cursor.length > 0 && !(cursor.length === 1 && cursor[0] === REPLICATION_KEY)) read.ignoredCursor = cursor.map(String);
+    if (mode === 'incremental' && Array.isArray(cursor) && cursor.length > 0 && !(cursor.length === 1 && cursor[0] === REPLICATION_KEY)) read.ignoredCursor = cursor.map(asText);
     const schema = isPlainObject(stream?.json_schema) ? (stream.json_schema as JsonSchemaObject) : undefined;
     const published = Object.keys(bookingsSchema().properties ?? {});
     const listed = schema?.properties ? Object.keys(schema.properties) : undefined;

@@ -40,7 +40,7 @@ export function locateRecordSpans(body: Uint8Array): RecordSpans | TooDeep | und
       const start = i;
       i = skipValue(body, i);
       // A later "data" replaces an earlier one, as in JSON.parse: null means no records, anything else is no page.
-      if (isData) found = i - start === 4 && body[start] === 0x6e ? { spans: [], lineBreaks: [], arrayStart: start, arrayEnd: i } : undefined;
+      if (isData) found = isNull(body, start, i) ? { spans: [], lineBreaks: [], arrayStart: start, arrayEnd: i } : undefined;
     }
     if (i < 0 || i >= n) return undefined;
     i = skipSpace(body, i);
@@ -65,6 +65,11 @@ export interface TooDeep {
 }
 
 const DATA = new MemberNames(['data']);
+
+/** Whether [start, end) is the token null, every byte of it: the stand-in replaces it, so no parse checks it later. */
+function isNull(b: Uint8Array, start: number, end: number): boolean {
+  return end - start === 4 && b[start] === 0x6e && b[start + 1] === 0x75 && b[start + 2] === 0x6c && b[start + 3] === 0x6c;
+}
 
 /**
  * Record each element of the array whose '[' is just before i: the index past its ']', -1 to give up, or the first

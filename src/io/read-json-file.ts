@@ -90,3 +90,11 @@ function jsonErrorWithoutExcerpt(err: Error): string {
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/**
+ * A JSON value for a message: a string as it is, anything else as JSON text. Never String(): a parsed object with a
+ * member named "toString" (`{"toString": 1}`) makes String() throw a TypeError.
+ */
+export function asText(value: unknown): string {
+  return typeof value === 'string' ? value : String(JSON.stringify(value));
+}

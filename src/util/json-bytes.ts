@@ -35,15 +35,19 @@ export function skipSpace(b: Uint8Array, i: number): number {
   return i;
 }
 
-/** From the opening quote at i to just past the closing one; -1 if the string is not terminated. */
+/**
+ * From the opening quote at i to just past the closing one; -1 if the string is not terminated. The next quote is
+ * found natively (indexOf); it closes the string unless an odd number of backslashes precedes it.
+ */
 export function skipString(b: Uint8Array, i: number): number {
-  const n = b.length;
-  for (i++; i < n; i++) {
-    const c = b[i];
-    if (c === BACKSLASH) i++;
-    else if (c === QUOTE) return i + 1;
+  for (let from = i + 1; ; ) {
+    const q = b.indexOf(QUOTE, from);
+    if (q < 0) return -1;
+    let k = q - 1;
+    while (b[k] === BACKSLASH) k--;
+    if ((q - 1 - k) % 2 === 0) return q + 1;
+    from = q + 1;
   }
-  return -1;
 }
 
 /**

@@ -49,6 +49,11 @@ describe('parsePage', () => {
     expect(parsePage(Buffer.from(text), 0)).toMatchObject({ records: [], totalPages: 1, rawRecords: [] });
   });
 
+  it('reads "data": null only when it is null, every byte of it (found by fuzzing)', () => {
+    expect(parsePage(Buffer.from('{"data":nul\u00c8}'), 0)).toBeInstanceOf(UnusableBody);
+    expect(parsePage(Buffer.from('{"data":nuxl}'), 0)).toBeInstanceOf(UnusableBody);
+  });
+
   it('refuses a record nested deeper than MAX_JSON_DEPTH for good (asking again would get it again)', () => {
     const body = Buffer.from(`{"data":[{"uuid":"a","v":${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}}]}`);
     const refused = parsePage(body, 0) as UnusableBody;
