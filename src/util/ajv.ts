@@ -36,16 +36,16 @@ function isRange(schema: unknown): schema is Range {
   return typeof schema === 'object' && schema !== null;
 }
 
-/** The whole allowed range of a number, e.g. "must be from 1 to 10000", "must be greater than 0 and at most 3600". */
-function describeRange({ minimum, maximum, exclusiveMinimum, exclusiveMaximum }: Range): string {
-  if (minimum !== undefined && maximum !== undefined) return `must be from ${minimum} to ${maximum}`;
+/** The whole allowed range of a number, e.g. "from 1 to 10000", "greater than 0 and at most 3600"; "" for none. */
+export function describeRange({ minimum, maximum, exclusiveMinimum, exclusiveMaximum }: Range): string {
+  if (minimum !== undefined && maximum !== undefined) return `from ${minimum} to ${maximum}`;
   const bounds = [
     minimum !== undefined ? `at least ${minimum}` : undefined,
     exclusiveMinimum !== undefined ? `greater than ${exclusiveMinimum}` : undefined,
     maximum !== undefined ? `at most ${maximum}` : undefined,
     exclusiveMaximum !== undefined ? `less than ${exclusiveMaximum}` : undefined,
   ];
-  return `must be ${bounds.filter(Boolean).join(' and ')}`;
+  return bounds.filter(Boolean).join(' and ');
 }
 
 /**
@@ -62,7 +62,7 @@ export function describeAjvErrors(errors: ErrorObject[] | null | undefined, root
     else if (e.keyword === 'additionalProperties') lines.add(`${at}unknown setting "${String(e.params.additionalProperty)}"`);
     else if (e.keyword === 'enum') lines.add(`${at}must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`);
     else if (e.keyword === 'format') lines.add(`${at}must be an ISO-8601 ${String(e.params.format)} (e.g. 2024-01-01T00:00:00Z)`);
-    else if (RANGE_KEYWORDS.has(e.keyword) && isRange(e.parentSchema)) lines.add(`${at}${describeRange(e.parentSchema)} (got ${JSON.stringify(e.data)})`);
+    else if (RANGE_KEYWORDS.has(e.keyword) && isRange(e.parentSchema)) lines.add(`${at}must be ${describeRange(e.parentSchema)} (got ${JSON.stringify(e.data)})`);
     else lines.add(`${at}${e.message ?? e.keyword}`);
   }
   return [...lines];

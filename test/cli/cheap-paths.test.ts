@@ -17,13 +17,21 @@ describe('cheap paths', () => {
     const run = await runCli(['--about']);
     expect(run.code).toBe(0);
     const about = JSON.parse(run.stdout.join('\n'));
-    expect(about).toMatchObject({ name: 'tap-bookings', capabilities: ['catalog', 'discover', 'state', 'about'], settings: spec.connectionSpecification });
+    expect(about).toMatchObject({ name: 'tap-bookings', capabilities: ['catalog', 'discover', 'state', 'about'] });
+    // The settings schema of spec.json, secrets marked the Singer SDK way ("secret" and "writeOnly") and nothing else.
+    const properties = about.settings.properties as Record<string, Record<string, unknown>>;
+    const secrets = Object.entries(spec.connectionSpecification.properties).filter(([, p]) => (p as { airbyte_secret?: boolean }).airbyte_secret).map(([k]) => k);
+    expect(secrets).toEqual(['client_id', 'client_secret']);
+    expect(Object.keys(properties).filter((k) => properties[k]!.secret === true && properties[k]!.writeOnly === true)).toEqual(secrets);
+    expect(Object.keys(properties).filter((k) => 'secret' in properties[k]! || 'writeOnly' in properties[k]!)).toEqual(secrets);
+    const unmarked = (p: Record<string, unknown>) => Object.fromEntries(Object.entries(p).filter(([k]) => k !== 'secret' && k !== 'writeOnly'));
+    expect({ ...about.settings, properties: Object.fromEntries(Object.entries(properties).map(([k, p]) => [k, unmarked(p)])) }).toEqual(spec.connectionSpecification);
   });
 
   it('--about --format markdown lists every setting', async () => {
     const run = await runCli(['--about', '--format', 'markdown']);
     const text = run.stdout.join('\n');
-    for (const name of Object.keys(spec.connectionSpecification.properties)) expect(text).toContain(`| ${name} |`);
+    for (const name of Object.keys(spec.connectionSpecification.properties)) expect(text).toContain(`| \`${name}\` |`);
   });
 
   it('spec prints one valid Airbyte SPEC message built from spec.json', async () => {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { configFromEnv, connectorSpec, loadConfig, resolveConfig } from '../../src/config/load-config.js';
+import { configFromEnv, loadConfig, resolveConfig } from '../../src/config/load-config.js';
+import { connectorSpec } from '../../src/config/spec.js';
 import { ConfigError } from '../../src/errors.js';
 import { tempDir, writeJson } from '../support/cli.js';
 import { thrown } from '../support/thrown.js';
@@ -76,6 +77,22 @@ describe('numeric settings have a range', () => {
     const err = configError(() => resolveConfig({ ...MINIMAL, [setting]: value }, 'inline', NOW));
     expect(err.message).toBe(`Invalid config (inline):\n  - ${setting}: ${problem}`);
     expect(err.exitCode).toBe(2);
+  });
+
+  it('every setting of spec.json is in the resolved config, under its camelCase name, defaulted from spec.json', () => {
+    const c = resolveConfig(MINIMAL, 'test', NOW) as unknown as Record<string, unknown>;
+    for (const [name, p] of Object.entries(connectorSpec().connectionSpecification.properties)) {
+      const key = name.replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase());
+      expect(c).toHaveProperty(key);
+      if (p.default !== undefined) expect(c[key]).toEqual(p.default);
+    }
+  });
+
+  it('reads a number setting given as text holding a number (Meltano passes them so), and refuses other text', () => {
+    const c = resolveConfig({ ...MINIMAL, backoff_factor: '1.5', request_timeout_seconds: ' 2.5', max_requests_per_second: '20' }, 'test', NOW);
+    expect(c).toMatchObject({ backoffFactor: 1.5, requestTimeoutSeconds: 2.5, maxRequestsPerSecond: 20 });
+    expect(configError(() => resolveConfig({ ...MINIMAL, backoff_factor: 'fast' }, 'test', NOW)).message).toContain('backoff_factor: must be number');
+    expect(configError(() => resolveConfig({ ...MINIMAL, page_size: '10' }, 'test', NOW)).message).toContain('page_size: must be integer');
   });
 
   it('accepts every bound itself', () => {
