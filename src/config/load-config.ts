@@ -10,9 +10,7 @@ let validator: ValidateFunction | undefined;
 function validateAgainstSpec(raw: Record<string, unknown>): string[] {
   let validate = validator;
   if (!validate) {
-    // Dates are checked by parseDateTime below, which accepts what users type (a date, or a date-time without offset = UTC).
     const ajv = createAjv({ verbose: true }); // for messages naming a setting's whole range
-    ajv.addFormat('date-time', { type: 'string', validate: (s: string) => parseDateTime(s) !== undefined });
     validate = validator = ajv.compile(connectorSpec().connectionSpecification);
   }
   return validate(raw) ? [] : describeAjvErrors(validate.errors);

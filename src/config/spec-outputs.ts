@@ -13,7 +13,7 @@ export const CAPABILITIES = ['catalog', 'discover', 'state', 'about'] as const;
 function typeCell(schema: SettingSchema): string {
   if (schema.enum) return `one of ${schema.enum.map((v) => `\`${String(v)}\``).join(', ')}`;
   if (schema.items?.enum) return `array of ${schema.items.enum.map((v) => `\`${String(v)}\``).join(', ')}`;
-  if (schema.pattern && schema.examples) return `${settingTypes(schema).join(' or ')} like ${schema.examples.map((v) => `\`${String(v)}\``).join(', ')}`;
+  if (schema.pattern_descriptor) return `${settingTypes(schema).join(' or ')}: \`${schema.pattern_descriptor}\``;
   const range = describeRange(schema);
   return [settingTypes(schema).join(' or '), range].filter(Boolean).join(', ');
 }

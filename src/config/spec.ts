@@ -17,6 +17,8 @@ export interface SettingSchema {
   exclusiveMinimum?: number;
   exclusiveMaximum?: number;
   pattern?: string;
+  /** Airbyte: how the UI describes the pattern to people. */
+  pattern_descriptor?: string;
   examples?: readonly unknown[];
   airbyte_secret?: boolean;
   order?: number;

@@ -16,7 +16,7 @@ const CONFIGS: Array<[string, RegExp]> = [
   ['missing-credentials.json', /client_id: is required[\s\S]*client_secret: is required/],
   ['page-size-string.json', /page_size: must be integer/],
   ['negative-retries.json', /max_retries: must be from 0 to 20 \(got -1\)/],
-  ['bad-start-date.json', /start_date: must be an ISO-8601 date-time/],
+  ['bad-start-date.json', /start_date: must be YYYY-MM-DD or YYYY-MM-DDTHH:MM\[:SS\[.fff\]\]\[Z or ±HH:MM\] \(got "/],
   ['future-start-date.json', /start_date: 2999-01-01T00:00:00Z is in the future/],
   ['end-before-start.json', /end_date: is before start_date/],
   ['unknown-booking-type.json', /booking_types\.1: must be one of "FLIGHT", "HOTEL", "CAR", "RAIL"/],
