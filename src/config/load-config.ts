@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors.js';
 import { isPlainObject, readJsonFile } from '../io/read-json-file.js';
+import type { Logger } from '../logging/logger.js';
 import { packageVersion } from '../package-files.js';
 import { createAjv, describeAjvErrors, type ValidateFunction } from '../util/ajv.js';
 import { parseDateTime } from '../util/time.js';
@@ -63,6 +64,8 @@ function safeJson(text: string): unknown {
 
 export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;
+  /** Told once about keys spec.json does not have (they are ignored, as Airbyte expects of a source). */
+  logger?: Pick<Logger, 'warn'>;
   /** The sync's start time, epoch ms (used to reject a start date in the future). */
   now?: number;
 }
@@ -83,7 +86,26 @@ export function loadConfig(sources: readonly string[], options: LoadConfigOption
     if (!isPlainObject(raw)) throw new ConfigError(`Config file ${source} must hold a JSON object, not ${describeJsonType(raw)}.`);
     merged = { ...merged, ...raw };
   }
-  return resolveConfig(merged, sources.join(', '), options.now ?? Date.now());
+  const config = resolveConfig(merged, sources.join(', '), options.now ?? Date.now());
+  const unknown = unknownSettings(merged);
+  if (unknown.length > 0) options.logger?.warn(`Config (${sources.join(', ')}): ignoring ${unknown.length === 1 ? 'a setting' : 'settings'} this tap does not have: ${unknown.join(', ')}.`);
+  return config;
+}
+
+/**
+ * Keys spec.json does not have, each with the setting it may be a misspelling of: `"bookingTypes" (booking_types?)`.
+ * Keys starting with `_` are comments and not listed. spec.json allows other keys (`additionalProperties: true`, as
+ * Airbyte asks of a source) so that a saved config keeps working when a setting is removed.
+ */
+export function unknownSettings(raw: Record<string, unknown>): string[] {
+  const known = connectorSpec().connectionSpecification.properties;
+  const squash = (key: string) => key.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return Object.keys(raw)
+    .filter((key) => !Object.hasOwn(known, key) && !key.startsWith('_'))
+    .map((key) => {
+      const near = Object.keys(known).find((name) => squash(name) === squash(key));
+      return `${JSON.stringify(key)}${near ? ` (${near}?)` : ''}`;
+    });
 }
 
 export function describeJsonType(value: unknown): string {

@@ -20,7 +20,6 @@ const CONFIGS: Array<[string, RegExp]> = [
   ['future-start-date.json', /start_date: 2999-01-01T00:00:00Z is in the future/],
   ['end-before-start.json', /end_date: is before start_date/],
   ['unknown-booking-type.json', /booking_types\.1: must be one of "FLIGHT", "HOTEL", "CAR", "RAIL"/],
-  ['unknown-setting.json', /unknown setting "bookingTypes"/],
   ['plain-http.json', /base_url: plain http:\/\/ is refused for api\.example\.com/],
   ['bad-window-format.json', /window_format: must be one of "iso8601", "epoch_seconds", "epoch_millis"/],
   ['truncated.json', /is not valid JSON/],

@@ -34,6 +34,16 @@ describe('cheap paths', () => {
     for (const name of Object.keys(spec.connectionSpecification.properties)) expect(text).toContain(`| \`${name}\` |`);
   });
 
+  it('discover accepts a config with keys the spec does not have, with one Airbyte LOG WARN naming them', async () => {
+    const config = writeJson(tempDir(), 'config.json', { base_url: 'https://api.example.com', client_id: 'id', client_secret: 'not-printed', start_date: '2024-01-01', bookingTypes: ['FLIGHT'], _note: 'x' });
+    const run = await runCli(['discover', '--config', config]);
+    expect(run.code).toBe(0);
+    const logs = run.messages.filter((m) => m.type === 'LOG').map((m) => m.log as { level: string; message: string });
+    expect(logs.filter((l) => l.level === 'WARN')).toEqual([{ level: 'WARN', message: expect.stringMatching(/ignoring a setting this tap does not have: "bookingTypes" \(booking_types\?\)\.$/) }]);
+    expect(JSON.stringify(logs)).not.toContain('_note');
+    expect(run.messages.filter((m) => m.type === 'CATALOG')).toHaveLength(1);
+  });
+
   it('spec prints one valid Airbyte SPEC message built from spec.json', async () => {
     const run = await runCli(['spec']);
     expect(run.code).toBe(0);
