@@ -5,6 +5,7 @@ import { airbyteCatalog, readConfiguredCatalog } from '../catalog/airbyte-catalo
 import { connectorSpec, loadConfig } from '../config/load-config.js';
 import { ApiDataError, CatalogError, isTapError, StateError } from '../errors.js';
 import { parsePage } from '../http/page-body.js';
+import { configuredSchema } from '../privacy/personal-data.js';
 import { readAirbyteState } from '../state/airbyte-state.js';
 import { rejectFutureBookmarks } from '../state/bookmarks.js';
 import { systemClock } from '../util/clock.js';
@@ -61,8 +62,7 @@ export async function check(configPath: string, logger: Logger, signal: AbortSig
 }
 
 export async function discover(configPath: string, out: MessageWriter = stdoutWriter()): Promise<void> {
-  loadConfig([configPath]);
-  await out.write([catalogMessage(airbyteCatalog())]);
+  await out.write([catalogMessage(airbyteCatalog(configuredSchema([configPath])))]);
 }
 
 export interface ReadArgs {

@@ -4,6 +4,7 @@ import { packageJson, packageVersion } from '../package-files.js';
 import { createAjv, describeAjvErrors, type ValidateFunction } from '../util/ajv.js';
 import { parseDateTime } from '../util/time.js';
 import type { BookingType, TapConfig } from './options.js';
+import { personalDataProblems } from '../privacy/property-paths.js';
 
 interface ConnectorSpec {
   connectionSpecification: { properties: Record<string, { type?: string | string[]; default?: unknown; airbyte_secret?: boolean }> };
@@ -120,6 +121,8 @@ export function resolveConfig(raw: Record<string, unknown>, origin: string, now 
     if (raw.record_order === 'unsorted') problems.push('pagination: "keyset" needs an API that sorts by lastModified, but record_order is "unsorted"');
   }
 
+  problems.push(...personalDataProblems(value<string[]>('hash_properties'), raw.hash_key, value<string[]>('drop_properties')));
+
   if (problems.length > 0) {
     const list = problems.map((p) => `  - ${p}`).join('\n');
     throw new ConfigError(`Invalid config (${origin}):\n${list}`);
@@ -154,6 +157,9 @@ export function resolveConfig(raw: Record<string, unknown>, origin: string, now 
     pagination: value<TapConfig['pagination']>('pagination'),
     maxRequestsPerSecond: value<number | null>('max_requests_per_second') ?? undefined,
     maxResponseMb: value<number>('max_response_mb'),
+    hashProperties: Object.freeze([...value<string[]>('hash_properties')]),
+    hashKey: raw.hash_key as string | undefined,
+    dropProperties: Object.freeze([...value<string[]>('drop_properties')]),
   });
 }
 

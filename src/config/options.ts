@@ -67,4 +67,10 @@ export interface TapConfig {
    * included; a larger one is cut off there and fails the request. 1 to 1024. @default 64
    */
   readonly maxResponseMb: number;
+  /** Property paths whose values are replaced by their HMAC-SHA-256 (src/privacy/). @default [] */
+  readonly hashProperties: readonly string[];
+  /** The HMAC key of hashProperties (a secret); required when any are set. */
+  readonly hashKey: string | undefined;
+  /** Property paths removed from records and schema (src/privacy/). @default [] */
+  readonly dropProperties: readonly string[];
 }

@@ -1,5 +1,6 @@
 import type { BookingType } from '../config/options.js';
 import type { Page } from '../http/page-body.js';
+import type { RecordEditor } from '../privacy/record-editor.js';
 import type { BookingRecord, RecordChecker } from './record-check.js';
 
 /** A page's records after checking: each record and its lastModified in ms, in page order. */
@@ -13,6 +14,7 @@ export interface Delivery {
   records: BookingRecord[];
   /** Each delivered record's lastModified in ms. */
   ms: number[];
+  /** Each record's bytes for the writers: always there when an editor is (records then hold the unedited values). */
   raw: Uint8Array[] | undefined;
   /** Records outside the window (an API that ignores the window parameters), trimmed here. */
   outside: number;
@@ -30,7 +32,8 @@ export const SANE_FUTURE_MS = 366 * 24 * 3600 * 1000;
 /**
  * What happens to each record between the page and the writer: check (uuid and lastModified usable, schema),
  * window (records outside [from, to] are trimmed, unless dated outside any sane range: those are delivered, since no
- * window would ever hold them), project (only the selected properties).
+ * window would ever hold them), project (only the selected properties), edit (hash_properties and drop_properties,
+ * on the bytes the writers copy: records are checked as the API sent them, before any edit).
  */
 export class RecordPipeline {
   constructor(
@@ -39,6 +42,7 @@ export class RecordPipeline {
     private readonly window: { from: number; to: number },
     /** Properties to keep (undefined keeps all). */
     private readonly selected: ReadonlySet<string> | undefined,
+    private readonly editor?: RecordEditor | undefined,
   ) {}
 
   check(page: Page): CheckedPage {
@@ -58,7 +62,9 @@ export class RecordPipeline {
     const outMs: number[] = [];
     // Each kept record's bytes as the API sent them, when writers may copy them (not when properties are dropped).
     const pageRaw = this.selected ? undefined : page.rawRecords;
-    const raw: Uint8Array[] | undefined = pageRaw && [];
+    const editor = this.editor;
+    // With an editor, every record goes out as edited bytes: those received, or (where none can be copied) serialised.
+    const raw: Uint8Array[] | undefined = editor || pageRaw ? [] : undefined;
     let outside = 0;
     let repeats = 0;
     const insane: BookingRecord[] = [];
@@ -76,9 +82,11 @@ export class RecordPipeline {
         repeats++;
         continue;
       }
-      out.push(this.selected ? pick(record, this.selected) : record);
+      const delivered = this.selected ? pick(record, this.selected) : record;
+      out.push(delivered);
       outMs.push(ms);
-      if (raw) raw.push(pageRaw![i]!);
+      if (editor) raw!.push(editor.edit(pageRaw?.[i] ?? Buffer.from(JSON.stringify(delivered))));
+      else if (raw) raw.push(pageRaw![i]!);
     }
     return { records: out, ms: outMs, raw, outside, repeats, insane };
   }

@@ -56,28 +56,28 @@ export interface RecordSpans {
   arrayEnd: number;
 }
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const COMMA = 0x2c;
+export const QUOTE = 0x22;
+export const BACKSLASH = 0x5c;
+export const OPEN_BRACE = 0x7b;
+export const CLOSE_BRACE = 0x7d;
+export const OPEN_BRACKET = 0x5b;
+export const CLOSE_BRACKET = 0x5d;
+export const COMMA = 0x2c;
 const COLON = 0x3a;
 const LF = 0x0a;
 const CR = 0x0d;
 
-function isSpace(c: number | undefined): boolean {
+export function isSpace(c: number | undefined): boolean {
   return c === 0x20 || c === LF || c === CR || c === 0x09;
 }
 
-function skipSpace(b: Uint8Array, i: number): number {
+export function skipSpace(b: Uint8Array, i: number): number {
   while (isSpace(b[i])) i++;
   return i;
 }
 
-/** From the opening quote to just past the closing one. */
-function skipString(b: Uint8Array, i: number): number {
+/** From the opening quote to just past the closing one. (Also used by privacy/record-editor.ts.) */
+export function skipString(b: Uint8Array, i: number): number {
   const n = b.length;
   for (i++; i < n; i++) {
     const c = b[i];
@@ -88,7 +88,7 @@ function skipString(b: Uint8Array, i: number): number {
 }
 
 /** Past one value of any kind (line breaks allowed: only records are copied). */
-function skipValue(b: Uint8Array, i: number): number {
+export function skipValue(b: Uint8Array, i: number): number {
   const c = b[i];
   if (c === QUOTE) return skipString(b, i);
   if (c === OPEN_BRACE || c === OPEN_BRACKET) return skipCompound(b, i, true);

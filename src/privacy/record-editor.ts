@@ -1,0 +1,231 @@
+import { createHmac } from 'node:crypto';
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COMMA, isSpace, OPEN_BRACE, OPEN_BRACKET, QUOTE, skipSpace, skipString, skipValue } from '../http/record-spans.js';
+import type { PathNode } from './property-paths.js';
+
+/**
+ * Hashes and drops the values a path tree names in one record's JSON bytes, and leaves every other byte as it was:
+ * numbers keep their digits, strings their escapes, the API's spacing and member order stay. The record is scanned
+ * once (only the members on a path are looked into; everything else is skipped over), the edits are listed, and the
+ * output is assembled in one pass. A record in which no path matches comes back as the same buffer.
+ *
+ * - hashed: the value becomes the lowercase hex HMAC-SHA-256 (keyed by hash_key) of, for a string, its characters
+ *   (UTF-8, JSON escapes undone, so `"\u00e9"` and `"é"` hash alike), and for any other value (a number, a boolean,
+ *   an object or array) its JSON text as the API sent it without whitespace between tokens. `null` stays null, so
+ *   that a missing value stays missing.
+ * - dropped: the member is removed with its comma.
+ * Every member of an object that repeats a name is edited, since readers disagree about which of them counts.
+ *
+ * The bytes must be one valid JSON object (the record was parsed from them, or serialised into them).
+ */
+export class RecordEditor {
+  private readonly root: Compiled;
+
+  constructor(
+    tree: PathNode,
+    private readonly hashKey: string,
+  ) {
+    this.root = compile(tree);
+  }
+
+  edit(bytes: Uint8Array): Uint8Array {
+    const edits: Edit[] = [];
+    const b = bytes;
+    const i = skipSpace(b, 0);
+    if (b[i] !== OPEN_BRACE) return bytes;
+    this.editObject(b, i, this.root, edits);
+    if (edits.length === 0) return bytes;
+    return applyEdits(b, edits);
+  }
+
+  /** The lowercase hex HMAC-SHA-256 of a value's text, as the editor computes it. */
+  hash(text: Uint8Array | string): string {
+    return createHmac('sha256', this.hashKey).update(text).digest('hex');
+  }
+
+  /** Past the object whose '{' is at i, listing the edits its members on a path need. */
+  private editObject(b: Uint8Array, i: number, node: Compiled, edits: Edit[]): number {
+    // Members' spans, kept only where a member may be dropped (to remove the right commas).
+    const spans: number[] | undefined = node.drops ? [] : undefined;
+    let dropped = 0;
+    i++;
+    for (;;) {
+      i = skipSpace(b, i);
+      if (b[i] === CLOSE_BRACE) break;
+      const keyStart = i;
+      i = skipString(b, i);
+      const child = node.lookup(b, keyStart, i);
+      i = skipSpace(b, skipSpace(b, i) + 1); // past the colon
+      const valueStart = i;
+      let drop = false;
+      if (child === undefined) {
+        i = skipValue(b, i);
+      } else if (child.action === 'drop') {
+        i = skipValue(b, i);
+        drop = true;
+        dropped++;
+      } else if (child.action === 'hash') {
+        i = skipValue(b, i);
+        this.hashEdit(b, valueStart, i, edits);
+      } else {
+        i = this.descend(b, i, child, edits);
+      }
+      if (spans) spans.push(keyStart, i, drop ? 1 : 0);
+      i = skipSpace(b, i);
+      if (b[i] === COMMA) i++;
+    }
+    if (dropped > 0) dropEdits(spans!, edits);
+    return i + 1;
+  }
+
+  /** Past the array whose '[' is at i, editing each item as `items` says. */
+  private editArray(b: Uint8Array, i: number, items: Compiled, edits: Edit[]): number {
+    i++;
+    for (;;) {
+      i = skipSpace(b, i);
+      if (b[i] === CLOSE_BRACKET) return i + 1;
+      const start = i;
+      if (items.action === 'hash') {
+        i = skipValue(b, i);
+        this.hashEdit(b, start, i, edits);
+      } else {
+        i = this.descend(b, i, items, edits);
+      }
+      i = skipSpace(b, i);
+      if (b[i] === COMMA) i++;
+    }
+  }
+
+  /** Past the value at i, looking into it when it is an object or array the node has paths in. */
+  private descend(b: Uint8Array, i: number, node: Compiled, edits: Edit[]): number {
+    const c = b[i];
+    if (c === OPEN_BRACE && node.hasMembers) return this.editObject(b, i, node, edits);
+    if (c === OPEN_BRACKET && node.items) return this.editArray(b, i, node.items, edits);
+    return skipValue(b, i);
+  }
+
+  private hashEdit(b: Uint8Array, start: number, end: number, edits: Edit[]): void {
+    const c = b[start];
+    if (c === NULL_N) return; // null stays null
+    let text: Uint8Array | string;
+    if (c === QUOTE) {
+      const inner = b.subarray(start + 1, end - 1);
+      text = inner.indexOf(BACKSLASH) < 0 ? inner : (JSON.parse(Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('utf8')) as string);
+    } else {
+      text = c === OPEN_BRACE || c === OPEN_BRACKET ? compact(b, start, end) : b.subarray(start, end);
+    }
+    edits.push({ start, end, with: Buffer.from(`"${this.hash(text)}"`, 'latin1') });
+  }
+}
+
+/** A range of the record replaced by `with`, or removed. */
+interface Edit {
+  start: number;
+  end: number;
+  with: Uint8Array | undefined;
+}
+
+/**
+ * The removals for an object's dropped members, given each member's [keyStart, valueEnd, dropped] in order: a member
+ * followed by a kept one goes up to that one's key (its comma with it); a run of dropped members at the end goes from
+ * the end of the last kept value (taking the comma before the run); if every member is dropped, all of them go.
+ */
+function dropEdits(spans: number[], edits: Edit[]): void {
+  const count = spans.length / 3;
+  let lastKept = -1;
+  for (let k = 0; k < count; k++) if (spans[3 * k + 2] === 0) lastKept = k;
+  for (let k = 0; k < count; k++) {
+    if (spans[3 * k + 2] === 0) continue;
+    if (k < lastKept) {
+      edits.push({ start: spans[3 * k]!, end: spans[3 * (k + 1)]!, with: undefined });
+    } else {
+      // The trailing run: one removal from the last kept value's end (or the first dropped key) to the last value's end.
+      const start = lastKept >= 0 ? spans[3 * lastKept + 1]! : spans[3 * k]!;
+      edits.push({ start, end: spans[3 * (count - 1) + 1]!, with: undefined });
+      return;
+    }
+  }
+}
+
+function applyEdits(b: Uint8Array, edits: Edit[]): Buffer {
+  if (edits.length > 1) edits.sort((x, y) => x.start - y.start);
+  let length = b.length;
+  for (const e of edits) length += (e.with?.length ?? 0) - (e.end - e.start);
+  const out = Buffer.allocUnsafe(length);
+  let from = 0;
+  let at = 0;
+  for (const e of edits) {
+    out.set(b.subarray(from, e.start), at);
+    at += e.start - from;
+    if (e.with) {
+      out.set(e.with, at);
+      at += e.with.length;
+    }
+    from = e.end;
+  }
+  out.set(b.subarray(from), at);
+  return out;
+}
+
+/** The JSON text in [start, end) without whitespace between tokens. */
+function compact(b: Uint8Array, start: number, end: number): Uint8Array {
+  const out = Buffer.allocUnsafe(end - start);
+  let at = 0;
+  for (let i = start; i < end; i++) {
+    const c = b[i]!;
+    if (c === QUOTE) {
+      const close = skipString(b, i);
+      out.set(b.subarray(i, close), at);
+      at += close - i;
+      i = close - 1;
+    } else if (!isSpace(c)) {
+      out[at++] = c;
+    }
+  }
+  return out.subarray(0, at);
+}
+
+/** A path node made ready for matching member names as bytes. */
+interface Compiled {
+  action: PathNode['action'];
+  hasMembers: boolean;
+  /** Some member of this object is dropped. */
+  drops: boolean;
+  items: Compiled | undefined;
+  /** The node for the member whose key (quotes included) is b[start, end), if any. */
+  lookup(b: Uint8Array, start: number, end: number): Compiled | undefined;
+}
+
+function compile(node: PathNode): Compiled {
+  const byName = new Map<string, Compiled>();
+  // Candidates by the byte length of their name: most keys of a record are ruled out by their length alone.
+  const byLength: Array<Array<{ name: Buffer; node: Compiled }> | undefined> = [];
+  let drops = false;
+  for (const [name, child] of node.members) {
+    const compiled = compile(child);
+    byName.set(name, compiled);
+    const bytes = Buffer.from(name, 'utf8');
+    (byLength[bytes.length] ??= []).push({ name: bytes, node: compiled });
+    if (child.action === 'drop') drops = true;
+  }
+  return {
+    action: node.action,
+    hasMembers: byName.size > 0,
+    drops,
+    items: node.items && compile(node.items),
+    lookup(b, start, end) {
+      if (byName.size === 0) return undefined;
+      const candidates = byLength[end - start - 2];
+      if (candidates) for (const c of candidates) if (sameBytes(b, start + 1, c.name)) return c.node;
+      // A name written with escapes ("em\u0061il") is matched as JSON reads it.
+      for (let k = start + 1; k < end - 1; k++) if (b[k] === BACKSLASH) return byName.get(JSON.parse(Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('utf8')) as string);
+      return undefined;
+    },
+  };
+}
+
+function sameBytes(b: Uint8Array, at: number, name: Buffer): boolean {
+  for (let k = 0; k < name.length; k++) if (b[at + k] !== name[k]) return false;
+  return true;
+}
+
+const NULL_N = 0x6e;
