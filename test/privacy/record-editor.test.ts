@@ -1,11 +1,11 @@
 import { describe, expect, test } from '@jest/globals';
-import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { buildPathTree, formatPath, type PathNode, type PathStep } from '../../src/privacy/property-paths.js';
 import { RecordEditor } from '../../src/privacy/record-editor.js';
+import { hmacHex, referenceEdit } from '../support/personal-data.js';
 
 const KEY = 'test-hash-key-0123456789';
-const hmac = (text: string) => createHmac('sha256', KEY).update(text, 'utf8').digest('hex');
+const hmac = (text: string) => hmacHex(KEY, text);
 const editor = (hash: string[], drop: string[] = []) => new RecordEditor(buildPathTree(hash, drop)!, KEY);
 const edit = (e: RecordEditor, text: string) => Buffer.from(e.edit(Buffer.from(text))).toString('utf8');
 
@@ -82,7 +82,7 @@ describe('record editor', () => {
         }
         fc.pre(tree !== undefined);
         const e = new RecordEditor(tree!, KEY);
-        const expected = referenceEdit(structuredClone(record), tree!);
+        const expected = referenceEdit(structuredClone(record), tree!, KEY);
         expect(edit(e, JSON.stringify(record))).toBe(JSON.stringify(expected));
         // With whitespace between every token (and line breaks), the same values come out.
         expect(JSON.parse(edit(e, JSON.stringify(record, null, 1)))).toEqual(expected);
@@ -91,21 +91,6 @@ describe('record editor', () => {
     );
   });
 });
-
-/** The same edits on a parsed value, written plainly. */
-function referenceEdit(value: unknown, node: PathNode): unknown {
-  if (node.action === 'hash') return value === null ? null : hmac(typeof value === 'string' ? value : JSON.stringify(value));
-  if (Array.isArray(value)) return node.items ? value.map((item) => referenceEdit(item, node.items!)) : value;
-  if (typeof value === 'object' && value !== null && node.members.size > 0) {
-    const obj = value as Record<string, unknown>;
-    for (const [name, child] of node.members) {
-      if (!Object.prototype.hasOwnProperty.call(obj, name)) continue;
-      if (child.action === 'drop') delete obj[name];
-      else obj[name] = referenceEdit(obj[name], child);
-    }
-  }
-  return value;
-}
 
 const NAMES = ['a', 'b', 'é', 'q"', 'k\\'];
 const nameArb = fc.constantFrom(...NAMES);
