@@ -19,6 +19,7 @@ import type { PathNode } from './property-paths.js';
  */
 export class RecordEditor {
   private readonly root: Compiled;
+  private readonly cache = new Map<string, string>();
 
   constructor(
     tree: PathNode,
@@ -37,9 +38,20 @@ export class RecordEditor {
     return applyEdits(b, edits);
   }
 
-  /** The lowercase hex HMAC-SHA-256 of a value's text, as the editor computes it. */
-  hash(text: Uint8Array | string): string {
-    return createHmac('sha256', this.hashKey).update(text).digest('hex');
+  /**
+   * The lowercase hex HMAC-SHA-256 of a value's UTF-8 text. The same values come back record after record (a booker's
+   * e-mail, a traveller's name), and one HMAC costs several microseconds (node:crypto's cost per call, whatever the
+   * length): the last HASH_CACHE_SIZE distinct texts are remembered, by their bytes.
+   */
+  hash(text: Uint8Array): string {
+    const key = Buffer.from(text.buffer, text.byteOffset, text.length).toString('latin1');
+    let hex = this.cache.get(key);
+    if (hex === undefined) {
+      hex = createHmac('sha256', this.hashKey).update(text).digest('hex');
+      if (this.cache.size >= HASH_CACHE_SIZE) this.cache.clear();
+      this.cache.set(key, hex);
+    }
+    return hex;
   }
 
   /** Past the object whose '{' is at i, listing the edits its members on a path need. */
@@ -106,22 +118,22 @@ export class RecordEditor {
   private hashEdit(b: Uint8Array, start: number, end: number, edits: Edit[]): void {
     const c = b[start];
     if (c === NULL_N) return; // null stays null
-    let text: Uint8Array | string;
+    let text: Uint8Array;
     if (c === QUOTE) {
       const inner = b.subarray(start + 1, end - 1);
-      text = inner.indexOf(BACKSLASH) < 0 ? inner : (JSON.parse(Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('utf8')) as string);
+      text = inner.indexOf(BACKSLASH) < 0 ? inner : Buffer.from(JSON.parse(Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('utf8')) as string, 'utf8');
     } else {
       text = c === OPEN_BRACE || c === OPEN_BRACKET ? compact(b, start, end) : b.subarray(start, end);
     }
-    edits.push({ start, end, with: Buffer.from(`"${this.hash(text)}"`, 'latin1') });
+    edits.push({ start, end, with: this.hash(text) });
   }
 }
 
-/** A range of the record replaced by `with`, or removed. */
+/** A range of the record replaced by a hash (written as a JSON string), or removed. */
 interface Edit {
   start: number;
   end: number;
-  with: Uint8Array | undefined;
+  with: string | undefined;
 }
 
 /**
@@ -149,16 +161,17 @@ function dropEdits(spans: number[], edits: Edit[]): void {
 function applyEdits(b: Uint8Array, edits: Edit[]): Buffer {
   if (edits.length > 1) edits.sort((x, y) => x.start - y.start);
   let length = b.length;
-  for (const e of edits) length += (e.with?.length ?? 0) - (e.end - e.start);
+  for (const e of edits) length += (e.with === undefined ? 0 : e.with.length + 2) - (e.end - e.start);
   const out = Buffer.allocUnsafe(length);
   let from = 0;
   let at = 0;
   for (const e of edits) {
     out.set(b.subarray(from, e.start), at);
     at += e.start - from;
-    if (e.with) {
-      out.set(e.with, at);
-      at += e.with.length;
+    if (e.with !== undefined) {
+      out[at] = QUOTE;
+      at += out.write(e.with, at + 1, 'latin1') + 1;
+      out[at++] = QUOTE;
     }
     from = e.end;
   }
@@ -229,3 +242,5 @@ function sameBytes(b: Uint8Array, at: number, name: Buffer): boolean {
 }
 
 const NULL_N = 0x6e;
+/** Distinct hashed texts remembered (about 150 bytes each); the memory is cleared when it is full. */
+const HASH_CACHE_SIZE = 10_000;

@@ -85,7 +85,8 @@ describe('record editor', () => {
         const expected = referenceEdit(structuredClone(record), tree!, KEY);
         expect(edit(e, JSON.stringify(record))).toBe(JSON.stringify(expected));
         // With whitespace between every token (and line breaks), the same values come out.
-        expect(JSON.parse(edit(e, JSON.stringify(record, null, 1)))).toEqual(expected);
+        // (Compared through JSON text, which writes -0 as 0.)
+        expect(JSON.parse(edit(e, JSON.stringify(record, null, 1)))).toEqual(JSON.parse(JSON.stringify(expected)));
       }),
       { numRuns: 400 },
     );
