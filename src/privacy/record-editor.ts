@@ -19,7 +19,8 @@ import type { PathNode } from './property-paths.js';
  */
 export class RecordEditor {
   private readonly root: Compiled;
-  private readonly cache = new Map<string, string>();
+  /** Quoted hex HMACs (`"…"`) by the bytes hashed (as latin1 text). */
+  private readonly cache = new Map<string, Buffer>();
 
   constructor(
     tree: PathNode,
@@ -29,33 +30,38 @@ export class RecordEditor {
   }
 
   edit(bytes: Uint8Array): Uint8Array {
-    const edits: Edit[] = [];
-    const b = bytes;
+    const b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
     const i = skipSpace(b, 0);
     if (b[i] !== OPEN_BRACE) return bytes;
+    const edits: Edits = { ranges: [], with: [] };
     this.editObject(b, i, this.root, edits);
-    if (edits.length === 0) return bytes;
+    if (edits.with.length === 0) return bytes;
     return applyEdits(b, edits);
   }
 
-  /**
-   * The lowercase hex HMAC-SHA-256 of a value's UTF-8 text. The same values come back record after record (a booker's
-   * e-mail, a traveller's name), and one HMAC costs several microseconds (node:crypto's cost per call, whatever the
-   * length): the last HASH_CACHE_SIZE distinct texts are remembered, by their bytes.
-   */
+  /** The lowercase hex HMAC-SHA-256 of a text's UTF-8 bytes, as the editor computes it. */
   hash(text: Uint8Array): string {
-    const key = Buffer.from(text.buffer, text.byteOffset, text.length).toString('latin1');
-    let hex = this.cache.get(key);
-    if (hex === undefined) {
-      hex = createHmac('sha256', this.hashKey).update(text).digest('hex');
+    return createHmac('sha256', this.hashKey).update(text).digest('hex');
+  }
+
+  /**
+   * The hash of b[start, end) as a JSON string. The same values come back record after record (a booker's e-mail, a
+   * traveller's name), and one HMAC costs microseconds (node:crypto's cost per call, whatever the length): the last
+   * HASH_CACHE_SIZE distinct texts are remembered, by their bytes.
+   */
+  private quotedHash(b: Buffer, start: number, end: number): Buffer {
+    const key = b.toString('latin1', start, end);
+    let quoted = this.cache.get(key);
+    if (quoted === undefined) {
+      quoted = Buffer.from(`"${this.hash(b.subarray(start, end))}"`, 'latin1');
       if (this.cache.size >= HASH_CACHE_SIZE) this.cache.clear();
-      this.cache.set(key, hex);
+      this.cache.set(key, quoted);
     }
-    return hex;
+    return quoted;
   }
 
   /** Past the object whose '{' is at i, listing the edits its members on a path need. */
-  private editObject(b: Uint8Array, i: number, node: Compiled, edits: Edit[]): number {
+  private editObject(b: Buffer, i: number, node: Compiled, edits: Edits): number {
     // Members' spans, kept only where a member may be dropped (to remove the right commas).
     const spans: number[] | undefined = node.drops ? [] : undefined;
     let dropped = 0;
@@ -90,7 +96,7 @@ export class RecordEditor {
   }
 
   /** Past the array whose '[' is at i, editing each item as `items` says. */
-  private editArray(b: Uint8Array, i: number, items: Compiled, edits: Edit[]): number {
+  private editArray(b: Buffer, i: number, items: Compiled, edits: Edits): number {
     i++;
     for (;;) {
       i = skipSpace(b, i);
@@ -108,32 +114,37 @@ export class RecordEditor {
   }
 
   /** Past the value at i, looking into it when it is an object or array the node has paths in. */
-  private descend(b: Uint8Array, i: number, node: Compiled, edits: Edit[]): number {
+  private descend(b: Buffer, i: number, node: Compiled, edits: Edits): number {
     const c = b[i];
     if (c === OPEN_BRACE && node.hasMembers) return this.editObject(b, i, node, edits);
     if (c === OPEN_BRACKET && node.items) return this.editArray(b, i, node.items, edits);
     return skipValue(b, i);
   }
 
-  private hashEdit(b: Uint8Array, start: number, end: number, edits: Edit[]): void {
+  private hashEdit(b: Buffer, start: number, end: number, edits: Edits): void {
     const c = b[start];
     if (c === NULL_N) return; // null stays null
-    let text: Uint8Array;
-    if (c === QUOTE) {
-      const inner = b.subarray(start + 1, end - 1);
-      text = inner.indexOf(BACKSLASH) < 0 ? inner : Buffer.from(JSON.parse(Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('utf8')) as string, 'utf8');
+    let quoted: Buffer;
+    if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      const text = compact(b, start, end);
+      quoted = this.quotedHash(text, 0, text.length);
+    } else if (c !== QUOTE) {
+      quoted = this.quotedHash(b, start, end);
+    } else if (hasByte(b, BACKSLASH, start + 1, end - 1)) {
+      const text = Buffer.from(JSON.parse(b.toString('utf8', start, end)) as string, 'utf8');
+      quoted = this.quotedHash(text, 0, text.length);
     } else {
-      text = c === OPEN_BRACE || c === OPEN_BRACKET ? compact(b, start, end) : b.subarray(start, end);
+      quoted = this.quotedHash(b, start + 1, end - 1);
     }
-    edits.push({ start, end, with: this.hash(text) });
+    edits.ranges.push(start, end);
+    edits.with.push(quoted);
   }
 }
 
-/** A range of the record replaced by a hash (written as a JSON string), or removed. */
-interface Edit {
-  start: number;
-  end: number;
-  with: string | undefined;
+/** Ranges of the record ([start, end) pairs) each replaced by a hash written as a JSON string, or removed. */
+interface Edits {
+  ranges: number[];
+  with: Array<Buffer | undefined>;
 }
 
 /**
@@ -141,46 +152,59 @@ interface Edit {
  * followed by a kept one goes up to that one's key (its comma with it); a run of dropped members at the end goes from
  * the end of the last kept value (taking the comma before the run); if every member is dropped, all of them go.
  */
-function dropEdits(spans: number[], edits: Edit[]): void {
+function dropEdits(spans: number[], edits: Edits): void {
   const count = spans.length / 3;
   let lastKept = -1;
   for (let k = 0; k < count; k++) if (spans[3 * k + 2] === 0) lastKept = k;
   for (let k = 0; k < count; k++) {
     if (spans[3 * k + 2] === 0) continue;
     if (k < lastKept) {
-      edits.push({ start: spans[3 * k]!, end: spans[3 * (k + 1)]!, with: undefined });
+      edits.ranges.push(spans[3 * k]!, spans[3 * (k + 1)]!);
     } else {
       // The trailing run: one removal from the last kept value's end (or the first dropped key) to the last value's end.
-      const start = lastKept >= 0 ? spans[3 * lastKept + 1]! : spans[3 * k]!;
-      edits.push({ start, end: spans[3 * (count - 1) + 1]!, with: undefined });
+      edits.ranges.push(lastKept >= 0 ? spans[3 * lastKept + 1]! : spans[3 * k]!, spans[3 * (count - 1) + 1]!);
+      edits.with.push(undefined);
       return;
     }
+    edits.with.push(undefined);
   }
 }
 
-function applyEdits(b: Uint8Array, edits: Edit[]): Buffer {
-  if (edits.length > 1) edits.sort((x, y) => x.start - y.start);
+/** The record with the edits made, in one pass. (Drops are listed when their object ends, so edits may be out of order.) */
+function applyEdits(b: Buffer, edits: Edits): Buffer {
+  const { ranges } = edits;
+  const count = edits.with.length;
+  let order: number[] | undefined;
+  for (let k = 1; k < count; k++) {
+    if (ranges[2 * k]! < ranges[2 * k - 2]!) {
+      order = Array.from({ length: count }, (_, j) => j).sort((x, y) => ranges[2 * x]! - ranges[2 * y]!);
+      break;
+    }
+  }
   let length = b.length;
-  for (const e of edits) length += (e.with === undefined ? 0 : e.with.length + 2) - (e.end - e.start);
+  for (let k = 0; k < count; k++) length += (edits.with[k]?.length ?? 0) - (ranges[2 * k + 1]! - ranges[2 * k]!);
   const out = Buffer.allocUnsafe(length);
   let from = 0;
   let at = 0;
-  for (const e of edits) {
-    out.set(b.subarray(from, e.start), at);
-    at += e.start - from;
-    if (e.with !== undefined) {
-      out[at] = QUOTE;
-      at += out.write(e.with, at + 1, 'latin1') + 1;
-      out[at++] = QUOTE;
-    }
-    from = e.end;
+  for (let j = 0; j < count; j++) {
+    const k = order ? order[j]! : j;
+    const start = ranges[2 * k]!;
+    at += b.copy(out, at, from, start);
+    const replacement = edits.with[k];
+    if (replacement) at += replacement.copy(out, at);
+    from = ranges[2 * k + 1]!;
   }
-  out.set(b.subarray(from), at);
+  b.copy(out, at, from);
   return out;
 }
 
+function hasByte(b: Buffer, byte: number, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (b[i] === byte) return true;
+  return false;
+}
+
 /** The JSON text in [start, end) without whitespace between tokens. */
-function compact(b: Uint8Array, start: number, end: number): Uint8Array {
+function compact(b: Buffer, start: number, end: number): Buffer {
   const out = Buffer.allocUnsafe(end - start);
   let at = 0;
   for (let i = start; i < end; i++) {
@@ -242,5 +266,5 @@ function sameBytes(b: Uint8Array, at: number, name: Buffer): boolean {
 }
 
 const NULL_N = 0x6e;
-/** Distinct hashed texts remembered (about 150 bytes each); the memory is cleared when it is full. */
+/** Distinct hashed texts remembered (about 250 bytes each); the memory is cleared when it is full. */
 const HASH_CACHE_SIZE = 10_000;
