@@ -53,7 +53,8 @@ describe('personal data into PostgreSQL', () => {
     const run = await tapIntoTarget(['--config', config], t.config);
     expect(run.tap.code).toBe(0);
     const tree = buildPathTree(HASHED, DROPPED)!;
-    const expected = truth().map((r) => referenceEdit(structuredClone(r), tree, HASH_KEY) as Rec);
+    // Copies made with JSON, not structuredClone: under jest its objects come from another realm, which the comparison tells apart.
+    const expected = truth().map((r) => referenceEdit(JSON.parse(JSON.stringify(r)), tree, HASH_KEY) as Rec);
     expect(compareWithTruth(tableRows(pg, t.schema, 'bookings'), expected)).toEqual(matches(expected.length));
 
     const rows = tableRows(pg, t.schema, 'bookings');
@@ -69,7 +70,7 @@ describe('personal data into PostgreSQL', () => {
       const literal = `'${email.replace(/'/g, "''")}'`;
       const inDb = psql(pg, `select encode(hmac(${literal}, '${HASH_KEY}', 'sha256'), 'hex')`).trim();
       expect(inDb).toBe(hmacHex(HASH_KEY, email));
-      const found = Number(psql(pg, `select count(*) from "${t.schema}".bookings where booker->>'email' = encode(hmac(${literal}, '${HASH_KEY}', 'sha256'), 'hex') or passengers @> jsonb_build_array(jsonb_build_object('person', jsonb_build_object('email', encode(hmac(${literal}, '${HASH_KEY}', 'sha256'), 'hex'))))`).trim());
+      const found = Number(psql(pg, `select count(*) from "${t.schema}".bookings where booker->>'email' = encode(hmac(${literal}, '${HASH_KEY}', 'sha256'), 'hex') or to_jsonb(passengers) @> jsonb_build_array(jsonb_build_object('person', jsonb_build_object('email', encode(hmac(${literal}, '${HASH_KEY}', 'sha256'), 'hex'))))`).trim());
       const expectedCount = truth().filter((r) => r.booker?.email === email || (r.passengers ?? []).some((p: Rec) => p.person?.email === email)).length;
       expect([email, found]).toEqual([email, expectedCount]);
     }
@@ -85,7 +86,7 @@ describe('personal data into PostgreSQL', () => {
     expect(run.tap.code).toBe(0);
     const hashed = (v: unknown) => (typeof v === 'string' && v !== '' ? sha(v) : v ?? null);
     const expected = truth().map((clear) => {
-      const r = structuredClone(clear);
+      const r = JSON.parse(JSON.stringify(clear)) as Rec;
       if (r.booker) r.booker = { ...r.booker, name: hashed(r.booker.name), email: hashed(r.booker.email) };
       if (r.passengers) {
         r.passengers = r.passengers.map((p: Rec) => {
