@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COMMA, isSpace, OPEN_BRACE, OPEN_BRACKET, QUOTE, skipSpace, skipString, skipValue } from '../http/record-spans.js';
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COMMA, MemberNames, OPEN_BRACE, OPEN_BRACKET, QUOTE, oneLine, skipSpace, skipString, skipValue } from '../util/json-bytes.js';
 import type { PathNode } from './property-paths.js';
 
 /**
@@ -70,19 +70,19 @@ export class RecordEditor {
       i = skipSpace(b, i);
       if (b[i] === CLOSE_BRACE) break;
       const keyStart = i;
-      i = skipString(b, i);
+      i = past(skipString(b, i));
       const child = node.lookup(b, keyStart, i);
       i = skipSpace(b, skipSpace(b, i) + 1); // past the colon
       const valueStart = i;
       let drop = false;
       if (child === undefined) {
-        i = skipValue(b, i);
+        i = past(skipValue(b, i));
       } else if (child.action === 'drop') {
-        i = skipValue(b, i);
+        i = past(skipValue(b, i));
         drop = true;
         dropped++;
       } else if (child.action === 'hash') {
-        i = skipValue(b, i);
+        i = past(skipValue(b, i));
         this.hashEdit(b, valueStart, i, edits);
       } else {
         i = this.descend(b, i, child, edits);
@@ -103,7 +103,7 @@ export class RecordEditor {
       if (b[i] === CLOSE_BRACKET) return i + 1;
       const start = i;
       if (items.action === 'hash') {
-        i = skipValue(b, i);
+        i = past(skipValue(b, i));
         this.hashEdit(b, start, i, edits);
       } else {
         i = this.descend(b, i, items, edits);
@@ -118,7 +118,7 @@ export class RecordEditor {
     const c = b[i];
     if (c === OPEN_BRACE && node.hasMembers) return this.editObject(b, i, node, edits);
     if (c === OPEN_BRACKET && node.items) return this.editArray(b, i, node.items, edits);
-    return skipValue(b, i);
+    return past(skipValue(b, i));
   }
 
   private hashEdit(b: Buffer, start: number, end: number, edits: Edits): void {
@@ -126,8 +126,8 @@ export class RecordEditor {
     if (c === NULL_N) return; // null stays null
     let quoted: Buffer;
     if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-      const text = compact(b, start, end);
-      quoted = this.quotedHash(text, 0, text.length);
+      const text = oneLine(b.subarray(start, end));
+      quoted = this.quotedHash(Buffer.from(text.buffer, text.byteOffset, text.length), 0, text.length);
     } else if (c !== QUOTE) {
       quoted = this.quotedHash(b, start, end);
     } else if (hasByte(b, BACKSLASH, start + 1, end - 1)) {
@@ -203,24 +203,6 @@ function hasByte(b: Buffer, byte: number, start: number, end: number): boolean {
   return false;
 }
 
-/** The JSON text in [start, end) without whitespace between tokens. */
-function compact(b: Buffer, start: number, end: number): Buffer {
-  const out = Buffer.allocUnsafe(end - start);
-  let at = 0;
-  for (let i = start; i < end; i++) {
-    const c = b[i]!;
-    if (c === QUOTE) {
-      const close = skipString(b, i);
-      out.set(b.subarray(i, close), at);
-      at += close - i;
-      i = close - 1;
-    } else if (!isSpace(c)) {
-      out[at++] = c;
-    }
-  }
-  return out.subarray(0, at);
-}
-
 /** A path node made ready for matching member names as bytes. */
 interface Compiled {
   action: PathNode['action'];
@@ -234,16 +216,12 @@ interface Compiled {
 
 function compile(node: PathNode): Compiled {
   const byName = new Map<string, Compiled>();
-  // Candidates by the byte length of their name: most keys of a record are ruled out by their length alone.
-  const byLength: Array<Array<{ name: Buffer; node: Compiled }> | undefined> = [];
   let drops = false;
   for (const [name, child] of node.members) {
-    const compiled = compile(child);
-    byName.set(name, compiled);
-    const bytes = Buffer.from(name, 'utf8');
-    (byLength[bytes.length] ??= []).push({ name: bytes, node: compiled });
+    byName.set(name, compile(child));
     if (child.action === 'drop') drops = true;
   }
+  const names = new MemberNames(byName.keys());
   return {
     action: node.action,
     hasMembers: byName.size > 0,
@@ -251,20 +229,21 @@ function compile(node: PathNode): Compiled {
     items: node.items && compile(node.items),
     lookup(b, start, end) {
       if (byName.size === 0) return undefined;
-      const candidates = byLength[end - start - 2];
-      if (candidates) for (const c of candidates) if (sameBytes(b, start + 1, c.name)) return c.node;
-      // A name written with escapes ("em\u0061il") is matched as JSON reads it.
-      for (let k = start + 1; k < end - 1; k++) if (b[k] === BACKSLASH) return byName.get(JSON.parse(Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('utf8')) as string);
-      return undefined;
+      const name = names.find(b, start, end);
+      return name === undefined ? undefined : byName.get(name);
     },
   };
-}
-
-function sameBytes(b: Uint8Array, at: number, name: Buffer): boolean {
-  for (let k = 0; k < name.length; k++) if (b[at + k] !== name[k]) return false;
-  return true;
 }
 
 const NULL_N = 0x6e;
 /** Distinct hashed texts remembered (about 250 bytes each); the memory is cleared when it is full. */
 const HASH_CACHE_SIZE = 10_000;
+
+/**
+ * An index from json-bytes' walkers, which say -1 for a value that does not end. A record reaches the editor parsed,
+ * so that cannot happen; if it did, the sync fails rather than let a value through unedited.
+ */
+function past(end: number): number {
+  if (end < 0) throw new Error('A record given to the record editor is not valid JSON; nothing of it is written.');
+  return end;
+}
