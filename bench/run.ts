@@ -59,7 +59,7 @@ function num(name: string, fallback: number): number {
 const SMOKE = flag('smoke') || ['1', 'true', 'yes'].includes((process.env.BENCH_SMOKE ?? '').toLowerCase());
 /** The tools of a run, in the order each round runs them. */
 const DEFAULT_TOOLS = [
-  'tap', 'tap-mc1', 'minimal', 'dlt', 'dlt-par', 'airbyte', 'airbyte-conc', 'sdk',
+  'tap', 'tap-hash', 'tap-mc1', 'minimal', 'dlt', 'dlt-par', 'airbyte', 'airbyte-conc', 'sdk',
   'dlt-duckdb', 'dlt-duckdb-par',
   'pipe-tap', 'pipe-sdk', 'pipe-tap-fast', 'pipe-sdk-fast', 'pipe-sdkbatch-fast',
 ];
@@ -408,9 +408,15 @@ function pipeTool(source: PipeSource, variant: string): Tool {
   };
 }
 
+/** The tap-hash row's settings: the traveller fields the README's "Personal data" section names. */
+const HASHED_PATHS = ['booker.name', 'booker.email', 'passengers[].person.name', 'passengers[].person.email', 'approverEmail', 'nameOnCreditCard', 'seats[]', 'etickets[]'];
+const DROPPED_PATHS = ['passengers[].person.passport'];
+
 const TOOLS: Tool[] = [
   tapTool('tap', `defaults (\`max_concurrency\` ${TAP_MC})`, {}),
   tapTool('tap-mc1', '`max_concurrency: 1`', { max_concurrency: 1 }),
+  // Personal data hashed and dropped inside the tap (issue 16): the goal is ≥ 90 % of the `tap` row's records/s.
+  tapTool('tap-hash', `\`hash_properties\` (${HASHED_PATHS.length} paths), \`drop_properties\` (${DROPPED_PATHS.length})`, { hash_properties: HASHED_PATHS, hash_key: 'bench-hash-key-0123456789', drop_properties: DROPPED_PATHS }),
   // Another build of tap-bookings (--baseline path/to/bin/tap-bookings.js), in the same rounds: before/after comparisons.
   ...(OPTS.baseline ? [tapTool('tap-baseline', `defaults, build at ${OPTS.baseline}`, {}, OPTS.baseline, 'tap-bookings (baseline)')] : []),
   minimalTool,
@@ -761,6 +767,12 @@ async function main(): Promise<number> {
   if (tap1?.recordsPerS && OPTS.latencyMs > 0) {
     const limit = OPTS.pageSize / (OPTS.latencyMs / 1000);
     goals.push({ goal: `at 1 request in flight: ≥ 95 % of page_size / latency (${int(limit)} records/s)`, status: judge(tap1.recordsPerS >= 0.95 * limit), detail: `${int(tap1.recordsPerS)} records/s: ${f((tap1.recordsPerS / limit) * 100, 0)} %` });
+  }
+  const tapHash = find(mainScenario, 'tap-hash');
+  if (tapMain?.recordsPerS && tapHash?.recordsPerS) {
+    const ratio = tapHash.recordsPerS / tapMain.recordsPerS;
+    const cpu = tapHash.cpuPerRecordUs && tapMain.cpuPerRecordUs ? `; CPU per record ${f(tapHash.cpuPerRecordUs)} vs ${f(tapMain.cpuPerRecordUs)} µs (×${(tapHash.cpuPerRecordUs / tapMain.cpuPerRecordUs).toFixed(2)})` : '';
+    goals.push({ goal: 'hashing personal data on (tap-hash) ≥ 90 % of the tap\'s records/s', status: judge(ratio >= 0.9), detail: `${int(tapHash.recordsPerS)} vs ${int(tapMain.recordsPerS)} records/s: ${f(ratio * 100, 0)} %${cpu}` });
   }
   for (const peer of rows.filter((r) => r.kind === 'peer' && r.group === 'extract' && !isMemory(r))) {
     goals.push({

@@ -4,13 +4,13 @@ import { PRIMARY_KEY, REPLICATION_KEY, STREAM_NAME } from '../stream.js';
 import { bookingsSchema, type JsonSchemaObject } from './bookings-schema.js';
 import type { Selection } from './selection.js';
 
-/** The AirbyteCatalog `discover` returns. */
-export function airbyteCatalog(): object {
+/** The AirbyteCatalog `discover` returns, of the schema given (see discoverCatalog). */
+export function airbyteCatalog(schema: JsonSchemaObject = bookingsSchema()): object {
   return {
     streams: [
       {
         name: STREAM_NAME,
-        json_schema: withAirbyteTypes(bookingsSchema()),
+        json_schema: withAirbyteTypes(schema),
         supported_sync_modes: ['full_refresh', 'incremental'],
         source_defined_cursor: true,
         default_cursor_field: [REPLICATION_KEY],

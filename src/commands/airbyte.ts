@@ -6,6 +6,7 @@ import { loadConfig } from '../config/load-config.js';
 import { connectorSpec } from '../config/spec.js';
 import { ApiDataError, CatalogError, isTapError, StateError } from '../errors.js';
 import { parsePage } from '../http/page-body.js';
+import { personalData } from '../privacy/personal-data.js';
 import { readAirbyteState } from '../state/airbyte-state.js';
 import { rejectFutureBookmarks } from '../state/bookmarks.js';
 import { systemClock } from '../util/clock.js';
@@ -62,8 +63,8 @@ export async function check(configPath: string, logger: Logger, signal: AbortSig
 }
 
 export async function discover(configPath: string, logger: Logger, out: MessageWriter = stdoutWriter()): Promise<void> {
-  loadConfig([configPath], { logger });
-  await out.write([catalogMessage(airbyteCatalog())]);
+  const config = loadConfig([configPath], { logger });
+  await out.write([catalogMessage(airbyteCatalog(personalData(config).schema))]);
 }
 
 export interface ReadArgs {

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import { driveSync } from '../app/drive-sync.js';
 import { createRuntime } from '../app/runtime.js';
-import { bookingsSchema, selectSchema } from '../catalog/bookings-schema.js';
+import { selectSchema } from '../catalog/bookings-schema.js';
 import { WHOLE_STREAM } from '../catalog/selection.js';
 import { selectionFromCatalog } from '../catalog/singer-catalog.js';
 import { loadConfig } from '../config/load-config.js';
@@ -35,7 +35,7 @@ export async function singerSync(args: SingerSyncArgs, logger: Logger, signal: A
   if (args.state) rejectFutureBookmarks(bookmarks, (args.clock ?? systemClock).now(), args.state);
   const runtime = createRuntime(config, logger, args.clock);
   try {
-    const encoder = singerEncoder(selectSchema(bookingsSchema(), selection.properties), otherStreams, toStreamState(bookmarks, config.bookingTypes));
+    const encoder = singerEncoder(selectSchema(runtime.personal.schema, selection.properties), otherStreams, toStreamState(bookmarks, config.bookingTypes));
     await driveSync(runtime, encoder, args.out ? new MessageWriter(args.out) : stdoutWriter(), { bookmarks, selection, signal });
   } finally {
     runtime.close();

@@ -6,6 +6,7 @@ import { createAjv, describeAjvErrors, type ValidateFunction } from '../util/ajv
 import { parseDateTime } from '../util/time.js';
 import type { BookingType, Resolved, TapConfig } from './options.js';
 import { connectorSpec, settingEntries, settingTypes } from './spec.js';
+import { personalDataProblems } from '../privacy/property-paths.js';
 
 let validator: ValidateFunction | undefined;
 function validateAgainstSpec(raw: Record<string, unknown>): string[] {
@@ -146,6 +147,8 @@ export function resolveConfig(asGiven: Record<string, unknown>, origin: string, 
     if (given<string | null>('window_from_param') === null) problems.push('pagination: "keyset" needs window_from_param (each request starts at the newest lastModified delivered)');
     if (raw.record_order === 'unsorted') problems.push('pagination: "keyset" needs an API that sorts by lastModified, but record_order is "unsorted"');
   }
+
+  problems.push(...personalDataProblems(given<string[]>('hash_properties'), raw.hash_key, given<string[]>('drop_properties')));
 
   if (problems.length > 0) {
     const list = problems.map((p) => `  - ${p}`).join('\n');

@@ -56,4 +56,10 @@ export interface Settings {
   readonly allow_insecure_http: boolean;
   /** User-Agent */
   readonly user_agent: string | undefined;
+  /** Properties to hash. @default [] */
+  readonly hash_properties: readonly (string)[];
+  /** Hash key */
+  readonly hash_key: string | undefined;
+  /** Properties to drop. @default [] */
+  readonly drop_properties: readonly (string)[];
 }

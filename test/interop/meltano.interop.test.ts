@@ -3,6 +3,7 @@
  * state between runs itself: the second run extracts only what changed, and the table equals the ground truth.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -82,5 +83,29 @@ describe('Meltano: meltano run tap-bookings target-postgres', () => {
     expect(extracted(second.stderr)).toBeGreaterThanOrEqual(changed);
     expect(extracted(second.stderr)).toBeLessThan(changed + 10);
     expect(compareWithTruth(tableRows(pg, schema, 'bookings'), truth())).toEqual(matches(truth().length));
+  });
+
+  test('meltano run tap-bookings hash-personal-data target-postgres: the mapping of the example loads no e-mail in clear', async () => {
+    const hashed = `${schema}_hashed`;
+    dropSchema(pg, hashed);
+    try {
+      const salt = 'interop-salt-0123456789';
+      await run(venvTool('meltano', 'meltano'), ['run', '--full-refresh', 'tap-bookings', 'hash-personal-data', 'target-postgres'], { cwd: project, env: { ...env, TAP_BOOKINGS_MAP_SALT: salt, TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA: hashed } });
+      const rows = tableRows(pg, hashed, 'bookings');
+      expect(rows).toHaveLength(truth().length);
+      const byUuid = new Map(rows.map((r) => [String(r.uuid), r as Record<string, any>]));
+      const sha = (v: string) => createHash('sha256').update(salt + v).digest('hex');
+      for (const clear of truth() as Array<Record<string, any>>) {
+        const row = byUuid.get(String(clear.uuid))!;
+        if (clear.booker?.email) expect(row.booker.email).toBe(sha(clear.booker.email));
+        (clear.passengers ?? []).forEach((p: Record<string, any>, i: number) => {
+          if (p.person?.email) expect(row.passengers[i].person).toEqual(expect.objectContaining({ email: sha(p.person.email), name: sha(p.person.name) }));
+          expect(row.passengers[i].person?.passport).toBeUndefined();
+        });
+        expect(row.nameOnCreditCard ?? null).toBeNull();
+      }
+    } finally {
+      dropSchema(pg, hashed);
+    }
   });
 });
