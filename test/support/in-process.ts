@@ -9,6 +9,8 @@ import { memoryLogger } from './quiet-logger.js';
 
 export interface InProcessResult {
   messages: Array<Record<string, any>>;
+  /** Output lines that are not JSON (none may be: every message is one line). */
+  nonJson: string[];
   error: unknown;
   log: string[];
   /** Every wait the sync asked its clock for (retries, Retry-After, rate limits), in ms. */
@@ -52,12 +54,19 @@ export async function syncInProcess(protocol: 'singer' | 'airbyte', config: Reco
   const dir = tempDir();
   const out = new PassThrough();
   const messages: Array<Record<string, any>> = [];
+  const nonJson: string[] = [];
   let partial = '';
   out.on('data', (chunk: Buffer) => {
     const parts = (partial + chunk.toString()).split('\n');
     partial = parts.pop()!;
     for (const line of parts.filter(Boolean)) {
-      const message = JSON.parse(line) as Record<string, any>;
+      let message: Record<string, any>;
+      try {
+        message = JSON.parse(line) as Record<string, any>;
+      } catch {
+        nonJson.push(line);
+        continue;
+      }
       messages.push(message);
       options.onMessage?.(message);
     }
@@ -73,7 +82,8 @@ export async function syncInProcess(protocol: 'singer' | 'airbyte', config: Reco
   } catch (err) {
     error = err;
   }
-  return { messages, error, log: logger.lines, slept: clock.slept };
+  if (partial) nonJson.push(partial);
+  return { messages, nonJson, error, log: logger.lines, slept: clock.slept };
 }
 
 /** A Singer sync run in this process (see syncInProcess). */
