@@ -23,6 +23,8 @@ export interface InProcessOptions {
    * for the window end (a second before the sync starts) to pass them.
    */
   aheadMs?: number;
+  /** The catalog: Singer's (--catalog), or Airbyte's configured catalog (the one of support/modes.ts by default). */
+  catalog?: unknown;
   /** Called for every message the sync writes, as it writes it (to act mid-sync). */
   onMessage?: (message: Record<string, any>) => void;
 }
@@ -77,8 +79,12 @@ export async function syncInProcess(protocol: 'singer' | 'airbyte', config: Reco
   const statePath = state === undefined ? undefined : writeJson(dir, 'state.json', state);
   let error: unknown;
   try {
-    if (protocol === 'singer') await singerSync({ config: [configPath], state: statePath, out, clock }, logger, new AbortController().signal);
-    else await read({ config: configPath, catalog: writeJson(dir, 'catalog.json', CONFIGURED_CATALOG), state: statePath, out, clock }, logger, new AbortController().signal);
+    if (protocol === 'singer') {
+      const catalog = options.catalog === undefined ? undefined : writeJson(dir, 'catalog.json', options.catalog);
+      await singerSync({ config: [configPath], state: statePath, catalog, out, clock }, logger, new AbortController().signal);
+    } else {
+      await read({ config: configPath, catalog: writeJson(dir, 'catalog.json', options.catalog ?? CONFIGURED_CATALOG), state: statePath, out, clock }, logger, new AbortController().signal);
+    }
   } catch (err) {
     error = err;
   }
