@@ -29,7 +29,7 @@ export function createRuntime(config: TapConfig, logger: Logger, clock: Clock = 
   const metrics = new HttpMetrics(logger, BOOKINGS_PATH);
   const transport = new Transport({ timeoutMs: config.requestTimeoutSeconds * 1000, userAgent: config.userAgent, maxSockets: config.maxConcurrency + 1, maxResponseBytes: config.maxResponseMb * MEGABYTE, observe: (e) => metrics.observe(e) });
   // max_concurrency: requests in flight, enforced by the gate; one socket each, and one more for the token endpoint.
-  const gate = new RequestGate({ maxInFlight: config.maxConcurrency, maxPerSecond: config.maxRequestsPerSecond, clock });
+  const gate = new RequestGate({ maxInFlight: config.maxConcurrency, maxPerSecond: config.maxRequestsPerSecond ?? undefined, clock });
   // The token endpoint shares the API's pauses when it is served by the same host.
   const sameHost = new URL(config.tokenUrl).host === new URL(config.baseUrl).host;
   const auth = new OAuth2ClientCredentials(

@@ -109,11 +109,32 @@ export class OAuth2ClientCredentials {
       throw new AuthError(`Could not get an access token: ${(err as Error).message}`, { cause: err, userFault: err instanceof ResponseTooLargeError });
     });
     this.logger.redactor.addToken(body.access_token);
-    const ttl = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : Number(body.expires_in) > 0 ? Number(body.expires_in) : DEFAULT_TTL_SECONDS;
-    const margin = Math.min(60, ttl * 0.1);
-    this.logger.debug(`Got an access token valid for ${ttl} s.`);
-    return { value: body.access_token, refreshAt: issuedAt + (ttl - margin) * 1000 };
+    const ttl = lifetimeSeconds(body.expires_in);
+    if (ttl === undefined && body.expires_in !== undefined && body.expires_in !== null) {
+      this.logger.warn(`${describe}: expires_in ${describeExpiresIn(body.expires_in)} is not a number of seconds (at least 1); the token is taken to last ${DEFAULT_TTL_SECONDS} s, and is fetched again if the API rejects it sooner.`);
+    }
+    const life = ttl ?? DEFAULT_TTL_SECONDS;
+    const margin = Math.min(60, life * 0.1);
+    this.logger.debug(`Got an access token valid for ${life} s.`);
+    return { value: body.access_token, refreshAt: issuedAt + (life - margin) * 1000 };
   }
+}
+
+/**
+ * A token's lifetime from expires_in: a finite number of seconds of at least 1, as a JSON number or a numeric string.
+ * Anything else (missing, negative, a fraction of a second, NaN, Infinity, an object) is undefined: a lifetime
+ * shorter than a second would have a token fetched before nearly every request.
+ */
+function lifetimeSeconds(expiresIn: unknown): number | undefined {
+  const n = typeof expiresIn === 'number' ? expiresIn : typeof expiresIn === 'string' && /^\s*[0-9.eE+]+\s*$/.test(expiresIn) ? Number(expiresIn) : NaN;
+  return Number.isFinite(n) && n >= 1 ? n : undefined;
+}
+
+/** expires_in for a message: a number or a short string quoted, anything else by its type. */
+function describeExpiresIn(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string') return JSON.stringify(bodySnippet(value, 40));
+  return `(${describeValue(value)})`;
 }
 
 function basicCredentials(clientId: string, clientSecret: string): string {

@@ -1,5 +1,5 @@
 import { CatalogError } from '../errors.js';
-import { isPlainObject } from '../io/read-json-file.js';
+import { asText, isPlainObject } from '../io/read-json-file.js';
 import { PRIMARY_KEY, REPLICATION_KEY, STREAM_NAME } from '../stream.js';
 import { bookingsSchema, type JsonSchemaObject } from './bookings-schema.js';
 import type { Selection } from './selection.js';
@@ -10,7 +10,7 @@ export function airbyteCatalog(): object {
     streams: [
       {
         name: STREAM_NAME,
-        json_schema: bookingsSchema(),
+        json_schema: withAirbyteTypes(bookingsSchema()),
         supported_sync_modes: ['full_refresh', 'incremental'],
         source_defined_cursor: true,
         default_cursor_field: [REPLICATION_KEY],
@@ -19,6 +19,20 @@ export function airbyteCatalog(): object {
       },
     ],
   };
+}
+
+/**
+ * The schema with Airbyte's type annotations: every `date-time` is `airbyte_type: timestamp_with_timezone` (the API's
+ * date-times carry an offset), so destinations and PyAirbyte type the column as a timestamp with a time zone. Whole
+ * numbers are `"type": "integer"` in the schema itself, for both protocols.
+ */
+export function withAirbyteTypes<T>(schema: T): T {
+  if (Array.isArray(schema)) return schema.map((s: unknown) => withAirbyteTypes(s)) as T;
+  if (typeof schema !== 'object' || schema === null) return schema;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) out[key] = key === 'enum' || key === 'required' ? value : withAirbyteTypes(value);
+  if (out.format === 'date-time') out.airbyte_type = 'timestamp_with_timezone';
+  return out as T;
 }
 
 /** A configured catalog as read: the selection of the bookings stream, and what the source cannot serve or ignores. */
@@ -49,7 +63,7 @@ export function readConfiguredCatalog(raw: unknown, source: string): ConfiguredC
     const mode = (entry as Record<string, unknown>).sync_mode;
     if (mode !== 'full_refresh' && mode !== 'incremental') throw new CatalogError(`Configured catalog ${source}: sync_mode ${JSON.stringify(mode)} is not supported for "${STREAM_NAME}" (use "full_refresh" or "incremental").`);
     const cursor = (entry as Record<string, unknown>).cursor_field;
-    if (mode === 'incremental' && Array.isArray(cursor) && cursor.length > 0 && !(cursor.length === 1 && cursor[0] === REPLICATION_KEY)) read.ignoredCursor = cursor.map(String);
+    if (mode === 'incremental' && Array.isArray(cursor) && cursor.length > 0 && !(cursor.length === 1 && cursor[0] === REPLICATION_KEY)) read.ignoredCursor = cursor.map(asText);
     const schema = isPlainObject(stream?.json_schema) ? (stream.json_schema as JsonSchemaObject) : undefined;
     const published = Object.keys(bookingsSchema().properties ?? {});
     const listed = schema?.properties ? Object.keys(schema.properties) : undefined;

@@ -1,5 +1,5 @@
 import { CatalogError } from '../errors.js';
-import { isPlainObject } from '../io/read-json-file.js';
+import { asText, isPlainObject } from '../io/read-json-file.js';
 import { PRIMARY_KEY, REPLICATION_KEY, STREAM_NAME } from '../stream.js';
 import { bookingsSchema, type JsonSchemaObject } from './bookings-schema.js';
 import type { Selection } from './selection.js';
@@ -44,13 +44,13 @@ export function selectionFromCatalog(raw: unknown, source: string): Selection {
   if (!isPlainObject(raw) || !Array.isArray(raw.streams)) throw new CatalogError(`Catalog file ${source} must be a JSON object with a "streams" array (run --discover to get one).`);
   const entry = raw.streams.find((s) => isPlainObject(s) && (s.tap_stream_id === STREAM_NAME || s.stream === STREAM_NAME));
   if (!entry) {
-    const names = raw.streams.map((s) => (isPlainObject(s) ? String(s.tap_stream_id ?? s.stream) : '?'));
+    const names = raw.streams.map((s) => (isPlainObject(s) ? asText(s.tap_stream_id ?? s.stream) : '?'));
     throw new CatalogError(`Catalog file ${source} has no "${STREAM_NAME}" stream${names.length ? ` (it lists ${names.map((n) => `"${n}"`).join(', ')})` : ''}.`);
   }
   const stream = entry as Record<string, unknown>;
   if (stream.metadata !== undefined && !Array.isArray(stream.metadata)) throw new CatalogError(`Catalog file ${source}: "metadata" of stream "${STREAM_NAME}" must be an array.`);
   const metadata = ((stream.metadata as unknown[]) ?? []).filter(isPlainObject) as unknown as MetadataEntry[];
-  const at = (breadcrumb: string[]) => metadata.find((m) => Array.isArray(m.breadcrumb) && m.breadcrumb.join('\u0000') === breadcrumb.join('\u0000'))?.metadata ?? {};
+  const at = (breadcrumb: string[]) => metadata.find((m) => sameBreadcrumb(m.breadcrumb, breadcrumb))?.metadata ?? {};
   const top = at([]);
   const schema = isPlainObject(stream.schema) ? (stream.schema as JsonSchemaObject) : undefined;
   const streamSelected = top.selected !== undefined ? top.selected === true : schema?.selected === true || (top.selected === undefined && top['selected-by-default'] === true);
@@ -68,4 +68,9 @@ export function selectionFromCatalog(raw: unknown, source: string): Selection {
     properties: deselected.size === 0 ? undefined : new Set(known.filter((k) => !deselected.has(k))),
     syncMode: top['replication-method'] === 'FULL_TABLE' ? 'full_refresh' : 'incremental',
   };
+}
+
+/** Whether a breadcrumb read from a catalog (any JSON value) is `expected`. */
+function sameBreadcrumb(read: unknown, expected: readonly string[]): boolean {
+  return Array.isArray(read) && read.length === expected.length && read.every((part, i) => part === expected[i]);
 }

@@ -2,7 +2,8 @@ import type { Writable } from 'node:stream';
 import { driveSync } from '../app/drive-sync.js';
 import { createRuntime } from '../app/runtime.js';
 import { airbyteCatalog, readConfiguredCatalog } from '../catalog/airbyte-catalog.js';
-import { connectorSpec, loadConfig } from '../config/load-config.js';
+import { loadConfig } from '../config/load-config.js';
+import { connectorSpec } from '../config/spec.js';
 import { ApiDataError, CatalogError, isTapError, StateError } from '../errors.js';
 import { parsePage } from '../http/page-body.js';
 import { readAirbyteState } from '../state/airbyte-state.js';
@@ -43,7 +44,7 @@ export async function spec(out: MessageWriter = stdoutWriter()): Promise<void> {
 export async function check(configPath: string, logger: Logger, signal: AbortSignal, out: MessageWriter = stdoutWriter()): Promise<void> {
   let runtime: ReturnType<typeof createRuntime> | undefined;
   try {
-    const config = loadConfig([configPath]);
+    const config = loadConfig([configPath], { logger });
     runtime = createRuntime({ ...config, maxRetries: Math.min(config.maxRetries, 1) }, logger);
     const bookingType = config.bookingTypes[0]!;
     const now = runtime.clock.now();
@@ -60,8 +61,8 @@ export async function check(configPath: string, logger: Logger, signal: AbortSig
   }
 }
 
-export async function discover(configPath: string, out: MessageWriter = stdoutWriter()): Promise<void> {
-  loadConfig([configPath]);
+export async function discover(configPath: string, logger: Logger, out: MessageWriter = stdoutWriter()): Promise<void> {
+  loadConfig([configPath], { logger });
   await out.write([catalogMessage(airbyteCatalog())]);
 }
 
@@ -76,7 +77,7 @@ export interface ReadArgs {
 }
 
 export async function read(args: ReadArgs, logger: Logger, signal: AbortSignal): Promise<void> {
-  const config = loadConfig([args.config]);
+  const config = loadConfig([args.config], { logger });
   const { selection, unknownStreams, ignoredCursor } = readConfiguredCatalog(readJsonFile(args.catalog, 'Configured catalog', CatalogError), args.catalog);
   const out = args.out ? new MessageWriter(args.out) : stdoutWriter();
   if (unknownStreams.length > 0) {

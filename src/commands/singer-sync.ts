@@ -25,7 +25,7 @@ export interface SingerSyncArgs {
 
 /** `tap-bookings --config c.json [--state s.json] [--catalog cat.json]`: sync and write Singer messages to stdout. */
 export async function singerSync(args: SingerSyncArgs, logger: Logger, signal: AbortSignal): Promise<void> {
-  const config = loadConfig(args.config);
+  const config = loadConfig(args.config, { logger });
   const { bookmarks, otherStreams } = args.state ? parseSingerState(readJsonFile(args.state, 'State', StateError), args.state) : { bookmarks: new Map() as Bookmarks, otherStreams: {} };
   const selection = args.catalog ? selectionFromCatalog(readJsonFile(args.catalog, 'Catalog', CatalogError), args.catalog) : WHOLE_STREAM;
   if (!selection.selected) {

@@ -1,4 +1,5 @@
 import type { Page } from '../http/page-body.js';
+import { asText } from '../io/read-json-file.js';
 import type { PageFacts, PageToken } from './paginators/paginator.js';
 import type { CheckedPage } from './record-pipeline.js';
 
@@ -30,7 +31,7 @@ export function fingerprintOf(records: readonly unknown[]): string {
   if (records.length === 0) return '';
   const id = (r: unknown) => {
     const o = typeof r === 'object' && r !== null ? (r as Record<string, unknown>) : {};
-    return `${String(o.uuid)}@${String(o.lastModified)}`;
+    return `${asText(o.uuid)}@${asText(o.lastModified)}`;
   };
   return `${records.length}:${id(records[0])}:${id(records[records.length - 1])}`;
 }

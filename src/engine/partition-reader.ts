@@ -36,7 +36,7 @@ export interface PartitionWindow {
 
 export type PartitionEvent =
   /** Records to write, then (once they are written) the bookmark they allow, if any. */
-  | { kind: 'page'; bookingType: BookingType; page: number; records: BookingRecord[]; raw: Uint8Array[] | undefined; bookmark: Bookmark | undefined }
+  | { kind: 'page'; bookingType: BookingType; page: number; records: BookingRecord[]; raw: Uint8Array[]; bookmark: Bookmark | undefined }
   /** The whole window has been read: where the bookmark ends (see FinalBookmark). */
   | { kind: 'done'; bookingType: BookingType; bookmark: Bookmark | undefined; hold: boolean; stats: PartitionStats };
 

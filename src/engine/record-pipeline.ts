@@ -1,5 +1,6 @@
 import type { BookingType } from '../config/options.js';
 import type { Page } from '../http/page-body.js';
+import { MemberNames, selectMembers } from '../util/json-bytes.js';
 import type { BookingRecord, RecordChecker } from './record-check.js';
 
 /** A page's records after checking: each record and its lastModified in ms, in page order. */
@@ -8,12 +9,13 @@ export interface CheckedPage {
   ms: number[];
 }
 
-/** What a page delivers: the records to write and, when writers may copy them, their bytes as received. */
+/** What a page delivers: the records (as parsed, whole) and what the writers copy, each record's bytes. */
 export interface Delivery {
   records: BookingRecord[];
   /** Each delivered record's lastModified in ms. */
   ms: number[];
-  raw: Uint8Array[] | undefined;
+  /** Each delivered record's bytes as the API sent them, only its selected members when a catalog deselects some. */
+  raw: Uint8Array[];
   /** Records outside the window (an API that ignores the window parameters), trimmed here. */
   outside: number;
   /** Records this read had delivered already (keyset re-reads its start's second). */
@@ -30,16 +32,21 @@ export const SANE_FUTURE_MS = 366 * 24 * 3600 * 1000;
 /**
  * What happens to each record between the page and the writer: check (uuid and lastModified usable, schema),
  * window (records outside [from, to] are trimmed, unless dated outside any sane range: those are delivered, since no
- * window would ever hold them), project (only the selected properties).
+ * window would ever hold them), project (only the selected properties, copied from the record's bytes: no value is
+ * ever serialised again, so each is written exactly as the API wrote it).
  */
 export class RecordPipeline {
+  private readonly keep: MemberNames | undefined;
+
   constructor(
     private readonly checker: RecordChecker,
     private readonly bookingType: BookingType,
     private readonly window: { from: number; to: number },
     /** Properties to keep (undefined keeps all). */
-    private readonly selected: ReadonlySet<string> | undefined,
-  ) {}
+    selected: ReadonlySet<string> | undefined,
+  ) {
+    this.keep = selected && new MemberNames(selected);
+  }
 
   check(page: Page): CheckedPage {
     const records = new Array<BookingRecord>(page.records.length);
@@ -56,9 +63,7 @@ export class RecordPipeline {
     const { from, to } = this.window;
     const out: BookingRecord[] = [];
     const outMs: number[] = [];
-    // Each kept record's bytes as the API sent them, when writers may copy them (not when properties are dropped).
-    const pageRaw = this.selected ? undefined : page.rawRecords;
-    const raw: Uint8Array[] | undefined = pageRaw && [];
+    const raw: Uint8Array[] = [];
     let outside = 0;
     let repeats = 0;
     const insane: BookingRecord[] = [];
@@ -76,16 +81,10 @@ export class RecordPipeline {
         repeats++;
         continue;
       }
-      out.push(this.selected ? pick(record, this.selected) : record);
+      out.push(record);
       outMs.push(ms);
-      if (raw) raw.push(pageRaw![i]!);
+      raw.push(this.keep ? selectMembers(page.rawRecords[i]!, this.keep) : page.rawRecords[i]!);
     }
     return { records: out, ms: outMs, raw, outside, repeats, insane };
   }
-}
-
-function pick(record: BookingRecord, keep: ReadonlySet<string>): BookingRecord {
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(record)) if (keep.has(key)) out[key] = record[key];
-  return out as BookingRecord;
 }

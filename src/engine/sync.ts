@@ -12,8 +12,8 @@ import type { BookingRecord, RecordChecker } from './record-check.js';
 /** What the engine tells a protocol writer. It knows nothing of Singer or Airbyte. */
 export type SyncEvent =
   | { type: 'partition-started'; bookingType: BookingType; from: number; to: number }
-  /** `raw`, when present, holds each record's JSON exactly as received (UTF-8, one line), for writers to copy. */
-  | { type: 'records'; bookingType: BookingType; records: BookingRecord[]; raw?: Uint8Array[] | undefined }
+  /** `raw` holds each record's JSON as the API sent it (UTF-8, one line, its selected members): what writers copy. */
+  | { type: 'records'; bookingType: BookingType; records: BookingRecord[]; raw: Uint8Array[] }
   /** Safe to persist: every record it vouches for was yielded (and so written) before it. */
   | { type: 'state'; state: StreamState }
   | { type: 'partition-completed'; bookingType: BookingType; stats: PartitionStats };

@@ -10,7 +10,8 @@ import type { Clock } from '../util/clock.js';
 /**
  * Parsing a page when the reader takes it, and asking again for one that cannot be used: a 2xx body that is not JSON,
  * an HTML page, no `data`, or (the paginator's call) a page that contradicts what the API said before. Each is fetched
- * again up to max_retries times with backoff, then reported with the request and the reason.
+ * again up to max_retries times with backoff, then reported with the request and the reason; one that asking again
+ * cannot change (a record nested too deep) is reported at once.
  */
 export class UsablePages {
   constructor(
@@ -26,6 +27,7 @@ export class UsablePages {
     for (let body = await first(); ; body = await refetch()) {
       const parsed = parsePage(body.bytes, page);
       if (!(parsed instanceof UnusableBody)) return { page: parsed, describe: body.describe };
+      if (parsed.final) throw new ApiDataError(`${body.describe}: ${parsed.reason}.`);
       if (retries >= this.config.maxRetries) throw new ApiDataError(`${body.describe} failed after ${retries} ${retries === 1 ? 'retry' : 'retries'}: ${parsed.reason}.`);
       await this.waitBeforeRetry(`${body.describe}: ${parsed.reason}`, ++retries);
     }

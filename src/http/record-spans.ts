@@ -1,45 +1,46 @@
-import { isUtf8 } from 'node:buffer';
+import { CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, MAX_JSON_DEPTH, MemberNames, OPEN_BRACE, OPEN_BRACKET, QUOTE, skipSpace, skipString, skipValue, ValueShape } from '../util/json-bytes.js';
 
 /**
- * Where each record of a page's `"data"` array lies in the raw response bytes, so that a record can be parsed on its
- * own and written out as the API sent it instead of being serialised again (JSON.stringify was the largest cost per
- * record after JSON.parse). Returns the spans, or undefined whenever the bytes cannot be copied verbatim into a
- * one-line message, and the caller then parses the whole text and serialises the records as before:
- * - the body is not valid UTF-8 (decoding replaced bytes, so the copy would differ from what was parsed);
- * - it is not an object with exactly one `"data"` key spelled plainly, holding an array of objects;
- * - a record spans lines (pretty-printed JSON: a line break between tokens would break the one-message-per-line
- *   protocol).
+ * Where each record of a page's `"data"` array lies in the raw response bytes, so that each record can be parsed on
+ * its own and written out as the API sent it (never serialised again: JSON.stringify was the largest cost per record
+ * after JSON.parse, and it changes numbers that JavaScript cannot hold exactly). The page is an object whose last
+ * member named `data` (however the name is written: `"d\u0061ta"` is `data`, and of two, JSON.parse keeps the last)
+ * holds an array, or null for no records. Returns the spans; `{ tooDeep }` for a record that nests deeper than
+ * MAX_JSON_DEPTH; undefined for any other shape (not an object, no `data` array, unterminated), which the caller then
+ * reports from the whole text.
  *
- * It walks structure without validating what lies inside records or other values: the caller parses each part (the
- * body with a stand-in for the array, then every record) and falls back if any fails. Whatever it does not expect between
- * those parts makes it give up (undefined), never guess.
+ * It walks structure without validating what lies inside values: the caller parses every part (the body with a
+ * stand-in for the array, then each record), and every byte is in exactly one part.
  */
-export function locateRecordSpans(body: Uint8Array): RecordSpans | undefined {
-  if (!isUtf8(body)) return undefined;
+export function locateRecordSpans(body: Uint8Array): RecordSpans | TooDeep | undefined {
   const n = body.length;
   let i = skipSpace(body, 0);
   if (body[i] !== OPEN_BRACE) return undefined;
   i++;
-  let found: RecordSpans | undefined;
+  let found: RecordSpans | TooDeep | undefined;
   for (;;) {
     i = skipSpace(body, i);
     if (body[i] === CLOSE_BRACE) return skipSpace(body, i + 1) === n ? found : undefined;
     if (body[i] !== QUOTE) return undefined;
-    const keyStart = i + 1;
+    const keyStart = i;
     i = skipString(body, i);
-    const isData = i - keyStart === 5 && body[keyStart] === 0x64 && body[keyStart + 1] === 0x61 && body[keyStart + 2] === 0x74 && body[keyStart + 3] === 0x61;
+    if (i < 0) return undefined;
+    const isData = DATA.find(body, keyStart, i) !== undefined;
     i = skipSpace(body, i);
     if (body[i] !== COLON) return undefined;
     i = skipSpace(body, i + 1);
-    if (isData) {
-      if (found !== undefined || body[i] !== OPEN_BRACKET) return undefined;
-      const spans: number[] = [];
-      const arrayStart = i;
-      i = readElements(body, i + 1, spans);
-      if (i < 0) return undefined;
-      found = { spans, arrayStart, arrayEnd: i };
+    if (isData && body[i] === OPEN_BRACKET) {
+      const spans: RecordSpans = { spans: [], lineBreaks: [], arrayStart: i, arrayEnd: -1 };
+      const read = readElements(body, i + 1, spans);
+      if (typeof read !== 'number') return read;
+      if (read < 0) return undefined;
+      spans.arrayEnd = i = read;
+      found = spans;
     } else {
+      const start = i;
       i = skipValue(body, i);
+      // A later "data" replaces an earlier one, as in JSON.parse: null means no records, anything else is no page.
+      if (isData) found = isNull(body, start, i) ? { spans: [], lineBreaks: [], arrayStart: start, arrayEnd: i } : undefined;
     }
     if (i < 0 || i >= n) return undefined;
     i = skipSpace(body, i);
@@ -51,86 +52,38 @@ export function locateRecordSpans(body: Uint8Array): RecordSpans | undefined {
 export interface RecordSpans {
   /** [start0, end0, start1, end1, …]: each record's bytes, end exclusive. */
   spans: number[];
-  /** Where the "data" array begins (its '[') and ends (just past its ']'). */
+  /** Indexes of the records whose bytes hold line breaks (between tokens: a JSON string cannot hold one). */
+  lineBreaks: number[];
+  /** Where the "data" array (or null) begins and ends (just past it). */
   arrayStart: number;
   arrayEnd: number;
 }
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const LF = 0x0a;
-const CR = 0x0d;
-
-function isSpace(c: number | undefined): boolean {
-  return c === 0x20 || c === LF || c === CR || c === 0x09;
+/** A record nesting deeper than MAX_JSON_DEPTH: its index and depth. */
+export interface TooDeep {
+  tooDeep: { index: number; depth: number };
 }
 
-function skipSpace(b: Uint8Array, i: number): number {
-  while (isSpace(b[i])) i++;
-  return i;
-}
+const DATA = new MemberNames(['data']);
 
-/** From the opening quote to just past the closing one. */
-function skipString(b: Uint8Array, i: number): number {
-  const n = b.length;
-  for (i++; i < n; i++) {
-    const c = b[i];
-    if (c === BACKSLASH) i++;
-    else if (c === QUOTE) return i + 1;
-  }
-  return n;
-}
-
-/** Past one value of any kind (line breaks allowed: only records are copied). */
-function skipValue(b: Uint8Array, i: number): number {
-  const c = b[i];
-  if (c === QUOTE) return skipString(b, i);
-  if (c === OPEN_BRACE || c === OPEN_BRACKET) return skipCompound(b, i, true);
-  const n = b.length;
-  while (i < n) {
-    const d = b[i];
-    if (d === COMMA || d === CLOSE_BRACE || d === CLOSE_BRACKET || isSpace(d)) break;
-    i++;
-  }
-  return i;
+/** Whether [start, end) is the token null, every byte of it: the stand-in replaces it, so no parse checks it later. */
+function isNull(b: Uint8Array, start: number, end: number): boolean {
+  return end - start === 4 && b[start] === 0x6e && b[start + 1] === 0x75 && b[start + 2] === 0x6c && b[start + 3] === 0x6c;
 }
 
 /**
- * Past the object or array starting at i; -1 if it is unterminated, or contains a line break (outside strings, where
- * only whitespace can hold one) when breaks are not allowed.
+ * Record each element of the array whose '[' is just before i: the index past its ']', -1 to give up, or the first
+ * element nesting deeper than MAX_JSON_DEPTH.
  */
-function skipCompound(b: Uint8Array, i: number, allowBreaks = false): number {
-  const n = b.length;
-  let depth = 0;
-  for (; i < n; i++) {
-    const c = b[i];
-    if (c === QUOTE) {
-      i = skipString(b, i) - 1;
-    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-      depth++;
-    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
-      if (--depth === 0) return i + 1;
-    } else if ((c === LF || c === CR) && !allowBreaks) {
-      return -1;
-    }
-  }
-  return -1;
-}
-
-/** Record each object element of the array whose '[' is just before i; index past its ']' or -1 to give up. */
-function readElements(b: Uint8Array, i: number, spans: number[]): number {
+function readElements(b: Uint8Array, i: number, { spans, lineBreaks }: RecordSpans): number | TooDeep {
+  const shape = new ValueShape();
   i = skipSpace(b, i);
   if (b[i] === CLOSE_BRACKET) return i + 1;
   for (;;) {
-    if (b[i] !== OPEN_BRACE) return -1;
-    const end = skipCompound(b, i);
-    if (end < 0) return -1;
+    const end = skipValue(b, i, shape);
+    if (end < 0 || end === i) return -1;
+    if (shape.depth > MAX_JSON_DEPTH) return { tooDeep: { index: spans.length / 2, depth: shape.depth } };
+    if (shape.lineBreaks) lineBreaks.push(spans.length / 2);
     spans.push(i, end);
     i = skipSpace(b, end);
     if (b[i] === CLOSE_BRACKET) return i + 1;

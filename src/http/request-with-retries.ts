@@ -11,9 +11,18 @@ export interface RetrySettings {
   maxRetryWaitSeconds: number;
 }
 
-/** A 2xx body that cannot be used (not JSON, an HTML page, no data): retried like a 5xx, then reported. */
+/**
+ * A 2xx body that cannot be used (not JSON, an HTML page, no data): retried like a 5xx, then reported. A `final` one
+ * (a record nested too deep) is reported at once by the readers that look at it: asking again would get it again.
+ */
 export class UnusableBody {
-  constructor(readonly reason: string) {}
+  readonly final: boolean;
+  constructor(
+    readonly reason: string,
+    options: { final?: boolean } = {},
+  ) {
+    this.final = options.final ?? false;
+  }
 }
 
 export type ResponseExchange = Exchange & { kind: 'response' };

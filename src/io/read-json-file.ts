@@ -1,5 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { ConfigError } from '../errors.js';
+import { MAX_JSON_DEPTH, nestingDepth } from '../util/json-bytes.js';
 
 type ErrorClass = new (message: string, options?: { cause?: unknown }) => ConfigError;
 
@@ -10,10 +11,15 @@ const CHUNK_BYTES = 64 * 1024;
 
 /**
  * Read and parse a JSON file given by the user, turning every way it can go wrong
- * (missing, not a regular file, too large, empty, not JSON) into one clear message naming the file.
+ * (missing, not a regular file, too large, empty, not JSON, nested deeper than MAX_JSON_DEPTH) into one clear
+ * message naming the file. The depth is counted on the bytes, before anything recursive (JSON.stringify of a state
+ * passed through, schema validation) could meet it.
  */
 export function readJsonFile(path: string, what: string, ErrorType: ErrorClass = ConfigError): unknown {
-  const text = readInputFile(path, what, ErrorType);
+  const bytes = readInputFile(path, what, ErrorType);
+  const depth = nestingDepth(bytes);
+  if (depth > MAX_JSON_DEPTH) throw new ErrorType(`${what} file ${path} nests ${depth} levels deep; at most ${MAX_JSON_DEPTH} are read.`);
+  const text = bytes.toString('utf8');
   if (text.trim() === '') throw new ErrorType(`${what} file ${path} is empty; it must hold a JSON object.`);
   try {
     return JSON.parse(text);
@@ -23,7 +29,7 @@ export function readJsonFile(path: string, what: string, ErrorType: ErrorClass =
 }
 
 /**
- * The text of a regular file of at most MAX_INPUT_FILE_BYTES, or an error at once: a FIFO, a device (`/dev/zero`),
+ * The bytes of a regular file of at most MAX_INPUT_FILE_BYTES, or an error at once: a FIFO, a device (`/dev/zero`),
  * a directory or a socket is refused, never read, so the tap can neither block for ever on open() or read() (where
  * no signal handler can run) nor fill its memory.
  *
@@ -33,7 +39,7 @@ export function readJsonFile(path: string, what: string, ErrorType: ErrorClass =
  * fstat() of the opened descriptor decides; the size it reports is checked, and reading stops past the limit anyway,
  * since the file may grow while it is read.
  */
-function readInputFile(path: string, what: string, ErrorType: ErrorClass): string {
+function readInputFile(path: string, what: string, ErrorType: ErrorClass): Buffer {
   const refuse = (stats: Stats): never => {
     if (!stats.isFile()) throw new ErrorType(`${what} file ${path} is not a regular file (${fileKind(stats)}).`);
     throw new ErrorType(`${what} file ${path} is too large (${stats.size} bytes); the limit is ${LIMIT}.`);
@@ -56,7 +62,7 @@ function readInputFile(path: string, what: string, ErrorType: ErrorClass): strin
       total += n;
       if (total > MAX_INPUT_FILE_BYTES) throw new ErrorType(`${what} file ${path} is too large (more than ${MAX_INPUT_FILE_BYTES} bytes); the limit is ${LIMIT}.`);
     }
-    return Buffer.concat(chunks, total).toString('utf8');
+    return Buffer.concat(chunks, total);
   } catch (err) {
     if (err instanceof ConfigError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
@@ -83,4 +89,12 @@ function jsonErrorWithoutExcerpt(err: Error): string {
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A JSON value for a message: a string as it is, anything else as JSON text. Never String(): a parsed object with a
+ * member named "toString" (`{"toString": 1}`) makes String() throw a TypeError.
+ */
+export function asText(value: unknown): string {
+  return typeof value === 'string' ? value : String(JSON.stringify(value));
 }

@@ -26,9 +26,9 @@ export function catalogMessage(catalog: object): string {
 
 const RECORD_PREFIX = `{"type":"RECORD","record":{"stream":${JSON.stringify(STREAM_NAME)},"data":`;
 
-/** A page of RECORD messages: copied from the records' raw bytes when there are any, serialised otherwise. */
-export function recordMessages(records: readonly object[], raw: readonly Uint8Array[] | undefined, emittedAt: number): Output[] {
-  return recordLines(RECORD_PREFIX, `,"emitted_at":${emittedAt}}}`, records, raw);
+/** A page of RECORD messages, each record copied from its bytes. */
+export function recordMessages(raw: readonly Uint8Array[], emittedAt: number): Output[] {
+  return [recordLines(RECORD_PREFIX, `,"emitted_at":${emittedAt}}}`, raw)];
 }
 
 export function streamStateMessage(streamState: StreamState, recordCount: number): string {
@@ -75,8 +75,8 @@ export function airbyteEncoder(): ProtocolEncoder {
       if (event.type === 'partition-started') started++;
       if (event.type === 'partition-completed') completed++;
       if (event.type === 'records') {
-        const lines = recordMessages(event.records, event.raw, Date.now());
-        recordsSinceState += event.records.length;
+        const lines = recordMessages(event.raw, Date.now());
+        recordsSinceState += event.raw.length;
         if (!running) {
           running = true;
           lines.unshift(streamStatusMessage('RUNNING'));

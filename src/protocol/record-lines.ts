@@ -1,19 +1,9 @@
-import type { Output } from '../io/message-writer.js';
-
 /**
- * A page of RECORD lines, each record between the protocol's fixed prefix and suffix: copied from the records' bytes
- * when there are any (see http/record-spans.ts), serialised otherwise. Both ways give the same messages.
+ * A page of RECORD lines in one buffer: each record's bytes (see http/record-spans.ts: one line of valid UTF-8 JSON,
+ * as the API sent it) between the protocol's fixed prefix and suffix, every line ending in a newline. Records are
+ * never serialised again, so each value is written exactly as the API wrote it.
  */
-export function recordLines(prefix: string, suffix: string, records: readonly object[], raw: readonly Uint8Array[] | undefined): Output[] {
-  if (raw) return [copyRecordLines(prefix, raw, suffix)];
-  return records.map((r) => `${prefix}${JSON.stringify(r)}${suffix}`);
-}
-
-/**
- * The copy: one buffer for the whole page, every line ending in a newline. Only for records whose bytes are known to
- * be one line of valid UTF-8 JSON.
- */
-function copyRecordLines(prefix: string, records: readonly Uint8Array[], suffix: string): Buffer {
+export function recordLines(prefix: string, suffix: string, records: readonly Uint8Array[]): Buffer {
   const head = Buffer.from(prefix);
   const tail = Buffer.from(`${suffix}\n`);
   let length = 0;

@@ -13,9 +13,9 @@ export function schemaMessage(schema: object): string {
 /** The fixed part of every RECORD line, built once. */
 const RECORD_PREFIX = `{"type":"RECORD","stream":${JSON.stringify(STREAM_NAME)},"record":`;
 
-/** A page of RECORD messages: copied from the records' raw bytes when there are any, serialised otherwise. */
-export function recordMessages(records: readonly object[], raw: readonly Uint8Array[] | undefined, timeExtracted: string): Output[] {
-  return recordLines(RECORD_PREFIX, `,"time_extracted":"${timeExtracted}"}`, records, raw);
+/** A page of RECORD messages, each record copied from its bytes. */
+export function recordMessages(raw: readonly Uint8Array[], timeExtracted: string): Output[] {
+  return [recordLines(RECORD_PREFIX, `,"time_extracted":"${timeExtracted}"}`, raw)];
 }
 
 /** The whole Singer state: this stream's bookmarks plus any other streams' state passed through from the input. */
@@ -33,7 +33,7 @@ export function singerEncoder(schema: object, otherStreams: Record<string, unkno
   return {
     begin: () => [schemaMessage(schema)],
     encode(event, { timeExtracted }) {
-      if (event.type === 'records') return recordMessages(event.records, event.raw, timeExtracted);
+      if (event.type === 'records') return recordMessages(event.raw, timeExtracted);
       if (event.type === 'state') {
         last = event.state;
         return [stateMessage(singerStateValue(event.state, otherStreams))];

@@ -70,7 +70,7 @@ export function rejectFutureBookmarks(bookmarks: Bookmarks, now: number, source:
 export function parseSingerState(raw: unknown, source: string): { bookmarks: Map<BookingType, Bookmark>; otherStreams: Record<string, unknown> } {
   let state = raw;
   if (isPlainObject(state) && state.type === 'STATE' && 'value' in state) state = state.value;
-  if (!isPlainObject(state)) throw new StateError(`State file ${source} must hold a JSON object with "bookmarks", not ${Array.isArray(state) ? 'an array' : String(state)}.`);
+  if (!isPlainObject(state)) throw new StateError(`State file ${source} must hold a JSON object with "bookmarks", not ${Array.isArray(state) ? 'an array' : JSON.stringify(state)}.`);
   if (Object.keys(state).length === 0) return { bookmarks: new Map(), otherStreams: {} };
   if (!('bookmarks' in state)) throw new StateError(`State file ${source} has no "bookmarks" key; expected {"bookmarks": {"${STREAM_NAME}": {"partitions": [...]}}} (see sample-state.json).`);
   if (!isPlainObject(state.bookmarks)) throw new StateError(`State file ${source}: "bookmarks" must be an object.`);
@@ -108,7 +108,7 @@ export function parseStreamState(raw: unknown, source: string): Map<BookingType,
 
 function readBookmark(p: Record<string, unknown>, where: string): Bookmark | undefined {
   if (p.replication_key !== undefined && p.replication_key !== REPLICATION_KEY) {
-    throw new StateError(`State ${where} has replication_key "${String(p.replication_key)}", but this stream replicates on "${REPLICATION_KEY}".`);
+    throw new StateError(`State ${where} has replication_key ${JSON.stringify(p.replication_key)}, but this stream replicates on "${REPLICATION_KEY}".`);
   }
   const value = p.replication_key_value;
   if (value === undefined || value === null) return undefined;

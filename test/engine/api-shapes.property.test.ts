@@ -126,7 +126,7 @@ const naiveSync: Sync = async (config, source, bookmarks, syncStart, onEvent) =>
   for (let page = config.firstPage; ; page++) {
     const records = (JSON.parse((await source.fetchPage({ bookingType: 'FLIGHT', page, size: config.pageSize, from, to })).bytes.toString()) as { data: Array<{ uuid: string; lastModified: string; version: number }> }).data;
     const kept = records.filter((r) => Date.parse(r.lastModified) >= from && Date.parse(r.lastModified) <= to);
-    onEvent({ type: 'records', bookingType: 'FLIGHT', records: kept as never });
+    onEvent({ type: 'records', bookingType: 'FLIGHT', records: kept as never, raw: kept.map((r) => Buffer.from(JSON.stringify(r))) });
     for (const r of kept) if (!newest || Date.parse(r.lastModified) > newest.ms) newest = { ms: Date.parse(r.lastModified), value: r.lastModified };
     if (records.length < config.pageSize) break;
   }

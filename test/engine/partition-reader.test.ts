@@ -332,7 +332,31 @@ describe('readPartition records', () => {
   it('keeps only the selected properties', async () => {
     const events = await collect(readPartition(WINDOW, { ...options(api(3)), properties: new Set(['uuid', 'lastModified']) }));
     const page = events.find((e) => e.kind === 'page');
-    expect(page?.kind === 'page' && Object.keys(page.records[0]!)).toEqual(['uuid', 'lastModified']);
+    expect(page?.kind === 'page' && Object.keys(JSON.parse(Buffer.from(page.raw[0]!).toString()))).toEqual(['uuid', 'lastModified']);
+  });
+
+  // Issue 13: a catalog that deselected any property had the records serialised again from JavaScript values.
+  it.each([
+    ['all properties', undefined],
+    ['a few properties', new Set(['uuid', 'lastModified', 'price', 'count', 'huge', 'nested', 'deep'])],
+  ])('writes every value exactly as the API sent it, keeping %s', async (_what, properties) => {
+    const deep = `${'['.repeat(999)}1${']'.repeat(999)}`;
+    const record = `{"uuid":"a", "lastModified":"2025-01-01T00:00:00Z","price":12345678901234567890.12,"count":9007199254740993,"huge":1e400,"tiny":5e-400,"nested":{"x":-0.0},"deep":${deep},"dropped":1}`;
+    const source: PageSource = { fetchPage: async (req) => ({ bytes: Buffer.from(isWindowCheck(req) ? '{"data":[]}' : `{"data":[${record}],"page":{"totalPages":1,"totalElements":1}}`), describe: 'GET fake' }) };
+    const events = await collect(readPartition(WINDOW, { ...options(source), properties }));
+    const page = events.find((e) => e.kind === 'page');
+    const written = page?.kind === 'page' ? Buffer.from(page.raw[0]!).toString() : '';
+    expect(written).toBe(properties ? `{"uuid":"a","lastModified":"2025-01-01T00:00:00Z","price":12345678901234567890.12,"count":9007199254740993,"huge":1e400,"nested":{"x":-0.0},"deep":${deep}}` : record);
+  });
+
+  it('refuses a record nested deeper than 1000 levels at once, naming the request, the record and the depth', async () => {
+    const record = `{"uuid":"a","lastModified":"2025-01-01T00:00:00Z","deep":${'['.repeat(20_000)}${']'.repeat(20_000)}}`;
+    let requests = 0;
+    const source: PageSource = { fetchPage: async (req) => (requests++, { bytes: Buffer.from(isWindowCheck(req) ? '{"data":[]}' : `{"data":[{"uuid":"b","lastModified":"2025-01-01T00:00:00Z"},${record}]}`), describe: `GET fake page ${req.page}` }) };
+    const failure = await collect(readPartition(WINDOW, options(source))).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ApiDataError);
+    expect((failure as Error).message).toBe('GET fake page 0: record 1 nests 20001 levels deep; at most 1000 are read.');
+    expect(requests).toBe(2); // the page once, and the window check: not retried
   });
 });
 

@@ -3,7 +3,7 @@
  * state between runs itself: the second run extracts only what changed, and the table equals the ground truth.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
@@ -33,9 +33,17 @@ describe('Meltano: meltano run tap-bookings target-postgres', () => {
     project = mkdtempSync(join(tmpdir(), 'tap-bookings-meltano-'));
     const yml = readFileSync(resolve('examples/meltano/meltano.yml'), 'utf8').replaceAll('../../', `${resolve('.')}/`);
     writeFileSync(join(project, 'meltano.yml'), yml);
+    // The example runs the installed executable (`npm install -g tap-bookings`): this checkout's, on PATH.
+    const bin = join(project, 'bin');
+    mkdirSync(bin);
+    symlinkSync(resolve('bin/tap-bookings.js'), join(bin, 'tap-bookings'));
     const tap = sandbox.tapConfig();
     env = {
+      PATH: `${bin}:${process.env.PATH ?? ''}`,
       MELTANO_SEND_ANONYMOUS_USAGE_STATS: 'false',
+      // Number settings reach the tap as text (Meltano has no kind for them); the tap reads the number.
+      TAP_BOOKINGS_BACKOFF_FACTOR: '0.5',
+      TAP_BOOKINGS_REQUEST_TIMEOUT_SECONDS: '29.5',
       TAP_BOOKINGS_BASE_URL: String(tap.base_url),
       TAP_BOOKINGS_CLIENT_ID: String(tap.client_id),
       TAP_BOOKINGS_CLIENT_SECRET: String(tap.client_secret),

@@ -1,5 +1,5 @@
 import { airbyteCatalog } from '../../src/catalog/airbyte-catalog.js';
-import { connectorSpec } from '../../src/config/load-config.js';
+import { connectorSpec } from '../../src/config/spec.js';
 import * as airbyte from '../../src/protocol/airbyte.js';
 import { toStreamState } from '../../src/state/bookmarks.js';
 import { airbyteMessageValidator } from '../support/airbyte-protocol.js';
@@ -31,8 +31,7 @@ const VALID: Array<[string, Msg[]]> = [
   ['CONNECTION_STATUS SUCCEEDED', parsed(airbyte.connectionStatusMessage('SUCCEEDED'))],
   ['CONNECTION_STATUS FAILED with a message', parsed(airbyte.connectionStatusMessage('FAILED', 'The token request was rejected: invalid_client.'))],
   ['CATALOG of discover', parsed(airbyte.catalogMessage(airbyteCatalog()))],
-  ['RECORDs serialised', parsed(airbyte.recordMessages(RECORDS, undefined, EMITTED_AT))],
-  ['RECORDs copied from the raw bytes', parsed(airbyte.recordMessages(RECORDS, RECORDS.map((r) => Buffer.from(JSON.stringify(r))), EMITTED_AT))],
+  ['RECORDs copied from their bytes', parsed(airbyte.recordMessages(RECORDS.map((r) => Buffer.from(JSON.stringify(r))), EMITTED_AT))],
   ['STATE of a stream with bookmarks', parsed(airbyte.streamStateMessage(STATE, 2))],
   ['STATE of a stream with none yet', parsed(airbyte.streamStateMessage({ partitions: [] }, 0))],
   ...(['STARTED', 'RUNNING', 'COMPLETE', 'INCOMPLETE'] as const).map((s): [string, Msg[]] => [`TRACE STREAM_STATUS ${s}`, parsed(airbyte.streamStatusMessage(s, EMITTED_AT))]),
@@ -57,16 +56,16 @@ const set = (m: Msg, path: string[], value: unknown): Msg => {
 
 /** [what is wrong, the message, the instancePath and keyword of the error that must be among ajv's]. */
 const INVALID: Array<[string, Msg, { instancePath: string; keyword: string }]> = [
-  ['no type', without(one('RECORDs serialised'), [], 'type'), { instancePath: '', keyword: 'required' }],
+  ['no type', without(one('RECORDs copied from their bytes'), [], 'type'), { instancePath: '', keyword: 'required' }],
   ['a type the protocol does not have', set(one('LOG INFO'), ['type'], 'NOTICE'), { instancePath: '/type', keyword: 'enum' }],
   ['a protocol type this source never emits', { type: 'CONTROL', control: { type: 'CONNECTOR_CONFIG', emitted_at: EMITTED_AT, connectorConfig: { config: {} } } }, { instancePath: '/type', keyword: 'enum' }],
   ['the payload of a type this source never emits', { ...one('LOG INFO'), control: { type: 'CONNECTOR_CONFIG', emitted_at: EMITTED_AT } }, { instancePath: '/control', keyword: 'not' }],
-  ['RECORD without its record', without(one('RECORDs serialised'), [], 'record'), { instancePath: '', keyword: 'required' }],
-  ['RECORD without emitted_at', without(one('RECORDs serialised'), ['record'], 'emitted_at'), { instancePath: '/record', keyword: 'required' }],
-  ['RECORD with emitted_at as a date string', set(one('RECORDs serialised'), ['record', 'emitted_at'], '2025-02-03T04:05:06Z'), { instancePath: '/record/emitted_at', keyword: 'type' }],
-  ['RECORD with fractional emitted_at', set(one('RECORDs serialised'), ['record', 'emitted_at'], 1.5), { instancePath: '/record/emitted_at', keyword: 'type' }],
-  ['RECORD without stream', without(one('RECORDs serialised'), ['record'], 'stream'), { instancePath: '/record', keyword: 'required' }],
-  ['RECORD whose data is an array', set(one('RECORDs serialised'), ['record', 'data'], [1, 2]), { instancePath: '/record/data', keyword: 'type' }],
+  ['RECORD without its record', without(one('RECORDs copied from their bytes'), [], 'record'), { instancePath: '', keyword: 'required' }],
+  ['RECORD without emitted_at', without(one('RECORDs copied from their bytes'), ['record'], 'emitted_at'), { instancePath: '/record', keyword: 'required' }],
+  ['RECORD with emitted_at as a date string', set(one('RECORDs copied from their bytes'), ['record', 'emitted_at'], '2025-02-03T04:05:06Z'), { instancePath: '/record/emitted_at', keyword: 'type' }],
+  ['RECORD with fractional emitted_at', set(one('RECORDs copied from their bytes'), ['record', 'emitted_at'], 1.5), { instancePath: '/record/emitted_at', keyword: 'type' }],
+  ['RECORD without stream', without(one('RECORDs copied from their bytes'), ['record'], 'stream'), { instancePath: '/record', keyword: 'required' }],
+  ['RECORD whose data is an array', set(one('RECORDs copied from their bytes'), ['record', 'data'], [1, 2]), { instancePath: '/record/data', keyword: 'type' }],
   ['STATE with an unknown type', set(one('STATE of a stream with bookmarks'), ['state', 'type'], 'PER_STREAM'), { instancePath: '/state/type', keyword: 'enum' }],
   ['STATE of type STREAM without stream', without(one('STATE of a stream with bookmarks'), ['state'], 'stream'), { instancePath: '/state', keyword: 'required' }],
   ['STATE without stream_descriptor', without(one('STATE of a stream with bookmarks'), ['state', 'stream'], 'stream_descriptor'), { instancePath: '/state/stream', keyword: 'required' }],

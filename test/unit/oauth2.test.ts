@@ -120,6 +120,34 @@ describe('OAuth2ClientCredentials', () => {
     expect(await auth.accessToken()).toBe('short-2');
   });
 
+  // Found by fuzzing (issue 13): {"toString": 1} as expires_in made Number() throw a TypeError; a lifetime of a
+  // millisecond had a token fetched before nearly every request.
+  it.each([
+    ['an object', { toString: 1 }, '(an object)'],
+    ['a fraction of a second', 0.001, '0.001'],
+    ['negative', -5, '-5'],
+    ['a word', 'soon', '"soon"'],
+    ['"NaN"', 'NaN', '"NaN"'],
+    ['"Infinity"', 'Infinity', '"Infinity"'],
+    ['an array', [3600], '(an array)'],
+  ])('takes a token whose expires_in is %s to last an hour, with a warning', async (_what, expiresIn, shown) => {
+    let clock = 1_000_000;
+    nock(AUTH).post('/oauth/token').reply(200, { access_token: 'odd-1', expires_in: expiresIn });
+    const { auth, logger } = client({}, () => clock);
+    expect(await auth.accessToken()).toBe('odd-1');
+    clock += 3_000_000;
+    expect(await auth.accessToken()).toBe('odd-1');
+    expect(auth.tokenRequests).toBe(1);
+    expect(logger.lines).toContain(`warn Token request POST ${TOKEN_URL}: expires_in ${shown} is not a number of seconds (at least 1); the token is taken to last 3600 s, and is fetched again if the API rejects it sooner.`);
+  });
+
+  it('takes an expires_in of 1e400 (Infinity once parsed) as no lifetime either', async () => {
+    nock(AUTH).post('/oauth/token').reply(200, '{"access_token":"long","expires_in":1e400}', { 'content-type': 'application/json' });
+    const { auth, logger } = client({}, () => 1_000_000);
+    expect(await auth.accessToken()).toBe('long');
+    expect(logger.lines.filter((l) => l.startsWith('warn'))).toEqual([`warn Token request POST ${TOKEN_URL}: expires_in Infinity is not a number of seconds (at least 1); the token is taken to last 3600 s, and is fetched again if the API rejects it sooner.`]);
+  });
+
   it('invalidate() drops the current token so the next call fetches a new one, but ignores a stale token', async () => {
     nock(AUTH).post('/oauth/token').reply(200, { access_token: 'tok-old', expires_in: 3600 });
     nock(AUTH).post('/oauth/token').reply(200, { access_token: 'tok-new', expires_in: 3600 });

@@ -1,4 +1,5 @@
-import { locateRecordSpans } from '../../src/http/record-spans.js';
+import { locateRecordSpans, type RecordSpans } from '../../src/http/record-spans.js';
+import { MAX_JSON_DEPTH } from '../../src/util/json-bytes.js';
 import { rng } from '../support/rng.js';
 
 // Strings that trip naive scanners: quotes, backslashes before quotes, brackets and braces, line breaks (escaped in
@@ -25,9 +26,9 @@ function object(r: () => number, depth: number): Record<string, unknown> {
   return o;
 }
 
-/** JSON text with random spaces and tabs between tokens (never line breaks), like a compact or loosely formatted API. */
+/** JSON text with random whitespace between tokens, line breaks included, like a compact, loose or pretty-printed API. */
 function looseJson(v: unknown, r: () => number): string {
-  const ws = () => (r() < 0.15 ? [' ', '\t', '  '][Math.floor(r() * 3)]! : '');
+  const ws = () => (r() < 0.15 ? [' ', '\t', '  ', '\n', '\r\n  '][Math.floor(r() * 5)]! : '');
   if (Array.isArray(v)) return `[${ws()}${v.map((x) => `${ws()}${looseJson(x, r)}${ws()}`).join(',')}${ws()}]`;
   if (v !== null && typeof v === 'object') {
     return `{${ws()}${Object.entries(v).map(([k, x]) => `${ws()}${JSON.stringify(k)}${ws()}:${ws()}${looseJson(x, r)}${ws()}`).join(',')}${ws()}}`;
@@ -35,10 +36,11 @@ function looseJson(v: unknown, r: () => number): string {
   return JSON.stringify(v);
 }
 
-function slices(text: string): unknown[] | undefined {
-  const bytes = Buffer.from(text, 'utf8');
-  const spans = locateRecordSpans(bytes)?.spans;
-  if (!spans) return undefined;
+function slices(text: string | Buffer): unknown[] | undefined {
+  const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+  const located = locateRecordSpans(bytes);
+  if (!located || 'tooDeep' in located) return undefined;
+  const { spans } = located;
   const out: unknown[] = [];
   for (let k = 0; k < spans.length; k += 2) out.push(JSON.parse(bytes.subarray(spans[k], spans[k + 1]).toString('utf8')));
   return out;
@@ -64,28 +66,43 @@ describe('locateRecordSpans', () => {
   it('returns the exact bytes of each record, spaces inside it included', () => {
     const text = '{ "data" : [ {"uuid":"a", "n": [1, 2]} , {"uuid":"b"}\t], "page":{"totalPages":1} }';
     const bytes = Buffer.from(text);
-    const { spans, arrayStart, arrayEnd } = locateRecordSpans(bytes)!;
+    const { spans, arrayStart, arrayEnd } = locateRecordSpans(bytes) as RecordSpans;
     expect(spans.length).toBe(4);
     expect(bytes.subarray(arrayStart, arrayEnd).toString()).toBe('[ {"uuid":"a", "n": [1, 2]} , {"uuid":"b"}\t]');
     expect(bytes.subarray(spans[0], spans[1]).toString()).toBe('{"uuid":"a", "n": [1, 2]}');
     expect(bytes.subarray(spans[2], spans[3]).toString()).toBe('{"uuid":"b"}');
   });
 
-  it('allows line breaks outside the records (a pretty-printed page object) but not inside one', () => {
+  it('allows line breaks anywhere, and names the records that hold some', () => {
     expect(slices('{\n  "page": {\n    "totalPages": 1\n  },\n  "data": [{"uuid":"a"},\n{"uuid":"b"}]\n}\n')).toEqual([{ uuid: 'a' }, { uuid: 'b' }]);
-    expect(slices(JSON.stringify({ data: [{ uuid: 'a', x: { y: 1 } }] }, null, 2))).toBeUndefined();
-    expect(slices('{"data":[{"uuid":"a",\r"x":1}]}')).toBeUndefined();
+    const pretty = JSON.stringify({ data: [{ uuid: 'a' }, { uuid: 'b', x: { y: 1 } }] }, null, 2);
+    expect(slices(pretty)).toEqual([{ uuid: 'a' }, { uuid: 'b', x: { y: 1 } }]);
+    expect((locateRecordSpans(Buffer.from(pretty)) as RecordSpans).lineBreaks).toEqual([0, 1]);
+    expect((locateRecordSpans(Buffer.from('{"data":[{"uuid":"a"},{"uuid":"b",\r"x":1}]}')) as RecordSpans).lineBreaks).toEqual([1]);
   });
 
-  it('gives up on bodies whose records cannot be copied verbatim', () => {
-    expect(locateRecordSpans(Buffer.from([0x7b, 0x22, 0x64, 0x61, 0x74, 0x61, 0x22, 0x3a, 0x5b, 0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d, 0x5d, 0x7d]))).toBeUndefined(); // {"data":[{"a":"\xff"}]}: not UTF-8
-    expect(slices('{"data":[{"uuid":"a"}],"data":[{"uuid":"b"}]}')).toBeUndefined(); // JSON.parse keeps the last
-    expect(slices('{"d\\u0061ta":[{"uuid":"a"}]}')).toBeUndefined(); // the key spelled with an escape
-    expect(slices('{"data":[{"uuid":"a"},"b"]}')).toBeUndefined(); // an element that is not an object
-    expect(slices('{"data":null}')).toBeUndefined();
+  it('finds what JSON.parse finds: the last "data", however its name is written, whatever its elements', () => {
+    expect(slices('{"data":[{"uuid":"a"}],"data":[{"uuid":"b"}]}')).toEqual([{ uuid: 'b' }]);
+    expect(slices('{"d\\u0061ta":[{"uuid":"a"}]}')).toEqual([{ uuid: 'a' }]);
+    expect(slices('{"data":[{"uuid":"a"}],"d\\u0061ta":null}')).toEqual([]);
+    expect(slices('{"data":[{"uuid":"a"},"b",3,null,[]]}')).toEqual([{ uuid: 'a' }, 'b', 3, null, []]);
+    expect(slices('{"data":null}')).toEqual([]);
+    // Not UTF-8: located all the same (decoding never swallows the ASCII bytes the walk looks at).
+    expect(slices(Buffer.from([0x7b, 0x22, 0x64, 0x61, 0x74, 0x61, 0x22, 0x3a, 0x5b, 0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d, 0x5d, 0x7d]))).toEqual([{ a: '\ufffd' }]);
+  });
+
+  it('gives up on bodies that are no page', () => {
     expect(slices('{"data":{"uuid":"a"}}')).toBeUndefined();
+    expect(slices('{"data":[{"uuid":"a"}],"data":{"uuid":"b"}}')).toBeUndefined();
     expect(slices('[{"uuid":"a"}]')).toBeUndefined();
     expect(slices('{"items":[{"uuid":"a"}]}')).toBeUndefined();
+  });
+
+  it('refuses a record nested deeper than MAX_JSON_DEPTH, naming it and its depth, without recursion', () => {
+    const deep = (n: number) => `{"uuid":"x","v":${'['.repeat(n - 1)}${']'.repeat(n - 1)}}`;
+    expect(slices(`{"data":[${deep(MAX_JSON_DEPTH)}]}`)).toHaveLength(1);
+    expect(locateRecordSpans(Buffer.from(`{"data":[{"uuid":"a"},${deep(MAX_JSON_DEPTH + 1)}]}`))).toEqual({ tooDeep: { index: 1, depth: MAX_JSON_DEPTH + 1 } });
+    expect(locateRecordSpans(Buffer.from(`{"data":[${deep(1_000_000)}]}`))).toEqual({ tooDeep: { index: 0, depth: 1_000_000 } });
   });
 
   it('gives up on broken structure between the parts it hands out (inside them, the parts\' own parse fails)', () => {
@@ -97,6 +114,6 @@ describe('locateRecordSpans', () => {
   });
 
   it('finds an empty data array', () => {
-    expect(locateRecordSpans(Buffer.from('{"data":[ ],"page":{"totalPages":0}}'))).toEqual({ spans: [], arrayStart: 8, arrayEnd: 11 });
+    expect(locateRecordSpans(Buffer.from('{"data":[ ],"page":{"totalPages":0}}'))).toEqual({ spans: [], lineBreaks: [], arrayStart: 8, arrayEnd: 11 });
   });
 });

@@ -1,0 +1,238 @@
+/**
+ * Walking JSON as bytes, without decoding or parsing it: where a value ends, how deep it nests, which members of an
+ * object to keep. Everything here is iterative (no recursion, so no nesting can overflow the stack) and allocates
+ * nothing per byte. It walks structure without validating what lies between: callers parse the parts they take
+ * (JSON.parse) or take them only from text already parsed. Bytes that are not valid UTF-8 do not disturb it: every
+ * byte it looks for is ASCII, which never occurs inside a multi-byte sequence and which no decoder swallows.
+ */
+
+export const QUOTE = 0x22;
+export const BACKSLASH = 0x5c;
+export const OPEN_BRACE = 0x7b;
+export const CLOSE_BRACE = 0x7d;
+export const OPEN_BRACKET = 0x5b;
+export const CLOSE_BRACKET = 0x5d;
+export const COMMA = 0x2c;
+export const COLON = 0x3a;
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** The deepest nesting a record (an object at depth 1) may have; deeper ones are refused before anything parses them. */
+export const MAX_JSON_DEPTH = 1000;
+
+/** What skipValue saw of the value it passed: its deepest nesting (0 for a scalar), and any line break between tokens. */
+export class ValueShape {
+  depth = 0;
+  lineBreaks = false;
+}
+
+function isSpace(c: number | undefined): boolean {
+  return c === 0x20 || c === LF || c === CR || c === 0x09;
+}
+
+export function skipSpace(b: Uint8Array, i: number): number {
+  while (isSpace(b[i])) i++;
+  return i;
+}
+
+/**
+ * From the opening quote at i to just past the closing one; -1 if the string is not terminated. The next quote is
+ * found natively (indexOf); it closes the string unless an odd number of backslashes precedes it.
+ */
+export function skipString(b: Uint8Array, i: number): number {
+  for (let from = i + 1; ; ) {
+    const q = b.indexOf(QUOTE, from);
+    if (q < 0) return -1;
+    let k = q - 1;
+    while (b[k] === BACKSLASH) k--;
+    if ((q - 1 - k) % 2 === 0) return q + 1;
+    from = q + 1;
+  }
+}
+
+/**
+ * Past the value starting at i (no space before it): a string, an object or array whatever it holds, or a scalar
+ * token (up to the next delimiter); -1 if a string, object or array is not terminated. `shape`, when given, is set
+ * to what the value held.
+ */
+export function skipValue(b: Uint8Array, i: number, shape?: ValueShape): number {
+  const c = b[i];
+  if (c === OPEN_BRACE || c === OPEN_BRACKET) return skipCompound(b, i, shape);
+  if (shape) {
+    shape.depth = 0;
+    shape.lineBreaks = false;
+  }
+  if (c === QUOTE) return skipString(b, i);
+  const n = b.length;
+  while (i < n) {
+    const d = b[i];
+    if (d === COMMA || d === CLOSE_BRACE || d === CLOSE_BRACKET || d === COLON || isSpace(d)) break;
+    i++;
+  }
+  return i;
+}
+
+function skipCompound(b: Uint8Array, i: number, shape: ValueShape | undefined): number {
+  const n = b.length;
+  let depth = 0;
+  let deepest = 0;
+  let lineBreaks = false;
+  for (; i < n; i++) {
+    const c = b[i];
+    if (c === QUOTE) {
+      i = skipString(b, i);
+      if (i < 0) return -1;
+      i--;
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      if (++depth > deepest) deepest = depth;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      if (--depth === 0) {
+        if (shape) {
+          shape.depth = deepest;
+          shape.lineBreaks = lineBreaks;
+        }
+        return i + 1;
+      }
+    } else if (c === LF || c === CR) {
+      lineBreaks = true;
+    }
+  }
+  return -1;
+}
+
+/** The deepest nesting of any value in the text (a scalar is 0, `{}` and `[]` are 1), counted without parsing it. */
+export function nestingDepth(b: Uint8Array): number {
+  const n = b.length;
+  let depth = 0;
+  let deepest = 0;
+  for (let i = 0; i < n; i++) {
+    const c = b[i];
+    if (c === QUOTE) {
+      i = skipString(b, i);
+      if (i < 0) break;
+      i--;
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      if (++depth > deepest) deepest = depth;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      depth--;
+    }
+  }
+  return deepest;
+}
+
+/** A member name with escapes, as JSON.parse reads it; undefined if it is not a valid JSON string. */
+function unescapedName(b: Uint8Array, start: number, end: number): string | undefined {
+  try {
+    return JSON.parse(Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('utf8')) as string;
+  } catch {
+    return undefined;
+  }
+}
+
+function bytesAt(b: Uint8Array, at: number, bytes: Uint8Array): boolean {
+  for (let k = 0; k < bytes.length; k++) if (b[at + k] !== bytes[k]) return false;
+  return true;
+}
+
+/** Names to look for among an object's members, prepared for comparing against bytes: the plain names grouped by their UTF-8 length. */
+export class MemberNames {
+  private readonly byLength = new Map<number, Array<{ bytes: Uint8Array; text: string }>>();
+  private readonly all: ReadonlySet<string>;
+
+  constructor(names: Iterable<string>) {
+    this.all = new Set(names);
+    for (const text of this.all) {
+      const bytes = Buffer.from(text, 'utf8');
+      const group = this.byLength.get(bytes.length) ?? [];
+      group.push({ bytes, text });
+      this.byLength.set(bytes.length, group);
+    }
+  }
+
+  /** The name (as kept) of the member name whose quotes span [start, end), or undefined if it is not kept. */
+  find(b: Uint8Array, start: number, end: number): string | undefined {
+    for (let k = start + 1; k < end - 1; k++) {
+      if (b[k] === BACKSLASH) {
+        // Written with escapes: compared as JSON.parse reads it (`"b\u006foker"` is `booker`).
+        const text = unescapedName(b, start, end);
+        return text !== undefined && this.all.has(text) ? text : undefined;
+      }
+    }
+    const group = this.byLength.get(end - start - 2);
+    if (!group) return undefined;
+    for (const { bytes, text } of group) if (bytesAt(b, start + 1, bytes)) return text;
+    return undefined;
+  }
+}
+
+/**
+ * A new one-line object holding the members of the object `record` (valid JSON, already parsed) whose names are kept,
+ * each copied byte for byte (`"name": value` as written), in their order. A name given more than once keeps only its
+ * last member, as JSON.parse (and so the record check) sees it.
+ */
+export function selectMembers(record: Uint8Array, keep: MemberNames): Uint8Array {
+  const n = record.length;
+  // [start, end) of each kept member, and its name; a later member of the same name replaces an earlier one.
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const names: string[] = [];
+  let i = skipSpace(record, 0) + 1;
+  for (;;) {
+    i = skipSpace(record, i);
+    if (i >= n || record[i] !== QUOTE) break;
+    const start = i;
+    const nameEnd = skipString(record, i);
+    if (nameEnd < 0) break;
+    i = skipSpace(record, skipSpace(record, nameEnd) + 1);
+    const end = skipValue(record, i);
+    if (end < 0) break;
+    const name = keep.find(record, start, nameEnd);
+    if (name !== undefined) {
+      const earlier = names.indexOf(name);
+      if (earlier >= 0) {
+        starts.splice(earlier, 1);
+        ends.splice(earlier, 1);
+        names.splice(earlier, 1);
+      }
+      starts.push(start);
+      ends.push(end);
+      names.push(name);
+    }
+    i = skipSpace(record, end);
+    if (record[i] !== COMMA) break;
+    i++;
+  }
+  let length = 2 + Math.max(0, starts.length - 1);
+  for (let k = 0; k < starts.length; k++) length += ends[k]! - starts[k]!;
+  const out = Buffer.allocUnsafe(length);
+  let at = 0;
+  out[at++] = OPEN_BRACE;
+  for (let k = 0; k < starts.length; k++) {
+    if (k > 0) out[at++] = COMMA;
+    out.set(record.subarray(starts[k], ends[k]), at);
+    at += ends[k]! - starts[k]!;
+  }
+  out[at] = CLOSE_BRACE;
+  return out;
+}
+
+/** The value on one line: every space, tab and line break between tokens dropped, strings and tokens copied as they are. */
+export function oneLine(value: Uint8Array): Uint8Array {
+  const out = Buffer.allocUnsafe(value.length);
+  const n = value.length;
+  let at = 0;
+  for (let i = 0; i < n; ) {
+    const c = value[i]!;
+    if (c === QUOTE) {
+      const end = skipString(value, i);
+      const stop = end < 0 ? n : end;
+      out.set(value.subarray(i, stop), at);
+      at += stop - i;
+      i = stop;
+    } else {
+      if (!isSpace(c)) out[at++] = c;
+      i++;
+    }
+  }
+  return out.subarray(0, at);
+}
