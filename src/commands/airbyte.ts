@@ -9,7 +9,7 @@ import { parsePage } from '../http/page-body.js';
 import { personalData } from '../privacy/personal-data.js';
 import { readAirbyteState } from '../state/airbyte-state.js';
 import { rejectFutureBookmarks } from '../state/bookmarks.js';
-import { systemClock } from '../util/clock.js';
+import { systemClock, type Clock } from '../util/clock.js';
 import { UnusableBody } from '../http/request-with-retries.js';
 import { MessageWriter, stdoutWriter } from '../io/message-writer.js';
 import { readJsonFile } from '../io/read-json-file.js';
@@ -73,6 +73,8 @@ export interface ReadArgs {
   out?: Writable;
   catalog: string;
   state?: string | undefined;
+  /** The time as the sync sees it; the system clock unless a test says otherwise. */
+  clock?: Clock;
 }
 
 export async function read(args: ReadArgs, logger: Logger, signal: AbortSignal): Promise<void> {
@@ -96,10 +98,10 @@ export async function read(args: ReadArgs, logger: Logger, signal: AbortSignal):
   // A full refresh given a state resumes from it, as the Airbyte CDK does (the platform passes a state to a full
   // refresh only within one sync's attempts): the stream is declared resumable.
   const bookmarks = args.state ? readAirbyteState(readJsonFile(args.state, 'State', StateError), args.state) : new Map();
-  if (args.state) rejectFutureBookmarks(bookmarks, systemClock.now(), args.state);
+  if (args.state) rejectFutureBookmarks(bookmarks, (args.clock ?? systemClock).now(), args.state);
   const resuming = selection.syncMode === 'full_refresh' && bookmarks.size > 0;
   if (resuming) logger.info('Resuming a full refresh from the state it was given.');
-  const runtime = createRuntime(config, logger);
+  const runtime = createRuntime(config, logger, args.clock);
   try {
     await driveSync(runtime, airbyteEncoder(), out, { bookmarks, selection: resuming ? { ...selection, syncMode: 'incremental' } : selection, signal });
   } finally {
