@@ -83,7 +83,7 @@ export class RecordPipeline {
       }
       out.push(record);
       outMs.push(ms);
-      raw.push(this.keep ? selectMembers(page.rawRecords[i]!, this.keep) : page.rawRecords[i]!);
+      raw.push(this.keep ? selectMembers(page.rawRecords[i]!, this.keep, page.members?.(i)) : page.rawRecords[i]!);
     }
     return { records: out, ms: outMs, raw, outside, repeats, insane };
   }
