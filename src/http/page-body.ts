@@ -78,7 +78,8 @@ function byRecord(raw: Buffer, located: RecordSpans, page: number): Page | undef
   for (const k of lineBreaks) rawRecords[k] = oneLine(rawRecords[k]!);
   const { commas, commasFrom } = located;
   // The commas' offsets hold for the bytes as received: not for a record put on one line or decoded again.
-  const members = commas && commasFrom && valid && count > 0 ? (k: number) => (lineBreaks.includes(k) ? undefined : { commas, from: commasFrom[k]!, to: commasFrom[k + 1]! }) : undefined;
+  const oneLined = new Set(lineBreaks);
+  const members = commas && commasFrom && valid && count > 0 ? (k: number) => (oneLined.has(k) ? undefined : { commas, from: commasFrom[k]!, to: commasFrom[k + 1]! }) : undefined;
   const meta = (typeof outer.page === 'object' && outer.page !== null ? outer.page : outer) as Record<string, unknown>;
   const pageSize = nonNegativeInt(meta.pageSize ?? meta.size);
   return { page, records, totalPages: nonNegativeInt(meta.totalPages), totalElements: nonNegativeInt(meta.totalElements), pageSize: pageSize || undefined, rawRecords, ...(members ? { members } : {}) };
