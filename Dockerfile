@@ -1,7 +1,8 @@
 # Airbyte custom connector image for tap-bookings.
-# Build:    docker build -t tap-bookings:0.1.0 .
+# Build:    docker build -t tap-bookings/source-bookings:0.1.0 .
 # Register: Airbyte UI → Settings → Sources → New connector → Add a new Docker connector,
-#           image "tap-bookings", tag "0.1.0" (push it to a registry your Airbyte instance can pull from).
+#           image "tap-bookings/source-bookings", tag "0.1.0" (push it to a registry your Airbyte instance can pull
+#           from). The repository and tag are metadata.yaml's dockerRepository and dockerImageTag.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
@@ -19,5 +20,5 @@ COPY --from=build /app/bin ./bin
 COPY --from=build /app/src/schema ./src/schema
 ENV AIRBYTE_ENTRYPOINT="node /airbyte/integration_code/bin/tap-bookings.js"
 ENTRYPOINT ["node", "/airbyte/integration_code/bin/tap-bookings.js"]
-LABEL io.airbyte.name="tap-bookings" io.airbyte.version="0.1.0"
+LABEL io.airbyte.name="tap-bookings/source-bookings" io.airbyte.version="0.1.0"
 USER node

@@ -11,7 +11,9 @@
  * --tools ID,... (see TOOLS below; default: all of DEFAULT_TOOLS), --skip-memory, --skip-floor,
  * --require-peers (a missing venv or PostgreSQL fails the run), --venvs DIR (default .venv),
  * --airbyte-concurrency N (16) and --airbyte-step P30D (the tuned manifest), --tap-node-flags "FLAGS",
- * --profile (one extra, unmeasured tap run under `node --cpu-prof`), --out DIR.
+ * --profile (one extra, unmeasured tap run under `node --cpu-prof`), --out DIR,
+ * --baseline PATH (another build's bin/tap-bookings.js, run as tool `tap-baseline` in the same rounds and memory runs;
+ * add it to --tools, e.g. --tools tap,tap-baseline,dlt,airbyte).
  *
  * Exit status: 0 when every tool that ran delivered the expected records in every round; 1 when a count is wrong or a
  * tool failed (or a peer is missing with --require-peers). Performance goals are reported, never the exit status.
@@ -57,7 +59,7 @@ function num(name: string, fallback: number): number {
 const SMOKE = flag('smoke') || ['1', 'true', 'yes'].includes((process.env.BENCH_SMOKE ?? '').toLowerCase());
 /** The tools of a run, in the order each round runs them. */
 const DEFAULT_TOOLS = [
-  'tap', 'tap-mc1', 'minimal', 'dlt', 'dlt-par', 'airbyte', 'airbyte-conc', 'sdk',
+  'tap', 'tap-hash', 'tap-mc1', 'minimal', 'dlt', 'dlt-par', 'airbyte', 'airbyte-conc', 'sdk',
   'dlt-duckdb', 'dlt-duckdb-par',
   'pipe-tap', 'pipe-sdk', 'pipe-tap-fast', 'pipe-sdk-fast', 'pipe-sdkbatch-fast',
 ];
@@ -78,6 +80,7 @@ const OPTS = {
   venvs: resolve(option('venvs') ?? join(ROOT, '.venv')),
   airbyteConcurrency: num('airbyte-concurrency', 16),
   airbyteStep: option('airbyte-step') ?? 'P30D',
+  baseline: option('baseline') === undefined ? undefined : resolve(option('baseline')!),
   /** Node flags for tap-bookings' runs only, e.g. "--max-semi-space-size=1" (an experiment; the report says so). */
   tapNodeFlags: (option('tap-node-flags') ?? '').split(' ').filter(Boolean),
   timeoutMs: SMOKE ? 180_000 : 30 * 60_000,
@@ -225,10 +228,10 @@ async function runStdout(ctx: Ctx, name: string, cmd: string, args: string[], op
 const venv = (name: string, bin: string) => join(OPTS.venvs, name, 'bin', bin);
 const needVenv = (name: string, bin: string) => () => (existsSync(venv(name, bin)) ? null : `${join(OPTS.venvs, name)} not found: run scripts/interop-setup.sh python`);
 
-function tapTool(id: string, settings: string, extra: Record<string, unknown>): Tool {
+function tapTool(id: string, settings: string, extra: Record<string, unknown>, bin = BIN, tool = 'tap-bookings'): Tool {
   return {
-    id, tool: 'tap-bookings', settings, group: 'extract', kind: 'tap', missing: () => null,
-    run: (ctx) => runStdout(ctx, id, process.execPath, [...OPTS.tapNodeFlags, BIN, '--config', tapConfig(ctx.sb, ctx.dir, `${id}-${ctx.round}`, extra)]),
+    id, tool, settings, group: 'extract', kind: 'tap', missing: () => (existsSync(bin) ? null : `${bin} not found`),
+    run: (ctx) => runStdout(ctx, id, process.execPath, [...OPTS.tapNodeFlags, bin, '--config', tapConfig(ctx.sb, ctx.dir, `${id}-${ctx.round}`, extra)]),
   };
 }
 
@@ -405,9 +408,17 @@ function pipeTool(source: PipeSource, variant: string): Tool {
   };
 }
 
+/** The tap-hash row's settings: the traveller fields the README's "Personal data" section names. */
+const HASHED_PATHS = ['booker.name', 'booker.email', 'passengers[].person.name', 'passengers[].person.email', 'approverEmail', 'nameOnCreditCard', 'seats[]', 'etickets[]'];
+const DROPPED_PATHS = ['passengers[].person.passport'];
+
 const TOOLS: Tool[] = [
   tapTool('tap', `defaults (\`max_concurrency\` ${TAP_MC})`, {}),
   tapTool('tap-mc1', '`max_concurrency: 1`', { max_concurrency: 1 }),
+  // Personal data hashed and dropped inside the tap (issue 16): the goal is ≥ 90 % of the `tap` row's records/s.
+  tapTool('tap-hash', `\`hash_properties\` (${HASHED_PATHS.length} paths), \`drop_properties\` (${DROPPED_PATHS.length})`, { hash_properties: HASHED_PATHS, hash_key: 'bench-hash-key-0123456789', drop_properties: DROPPED_PATHS }),
+  // Another build of tap-bookings (--baseline path/to/bin/tap-bookings.js), in the same rounds: before/after comparisons.
+  ...(OPTS.baseline ? [tapTool('tap-baseline', `defaults, build at ${OPTS.baseline}`, {}, OPTS.baseline, 'tap-bookings (baseline)')] : []),
   minimalTool,
   dltStdoutTool('dlt', false),
   dltStdoutTool('dlt-par', true),
@@ -696,7 +707,8 @@ async function main(): Promise<number> {
         const msb = await startSandbox({ records: n, latencyMs: 0, bookingTypes: BOOKING_TYPES, seed: SEED, dir: work, bin: BIN });
         sandboxes.push(msb);
         const name = `memory ${n >= 1e6 ? `${n / 1e6}M` : `${n / 1000}k`}@0ms`;
-        for (const t of [TOOLS.find((u) => u.id === 'tap')!, ...(OPTS.tools.includes('minimal') ? [minimalTool] : [])]) {
+        const others = TOOLS.filter((u) => (u.id === 'minimal' || u.id === 'tap-baseline') && OPTS.tools.includes(u.id));
+        for (const t of [TOOLS.find((u) => u.id === 'tap')!, ...others]) {
           const row = newRow(name, t, n);
           rows.push(row);
           log(`${name} / ${t.id}: running`);
@@ -755,6 +767,12 @@ async function main(): Promise<number> {
   if (tap1?.recordsPerS && OPTS.latencyMs > 0) {
     const limit = OPTS.pageSize / (OPTS.latencyMs / 1000);
     goals.push({ goal: `at 1 request in flight: ≥ 95 % of page_size / latency (${int(limit)} records/s)`, status: judge(tap1.recordsPerS >= 0.95 * limit), detail: `${int(tap1.recordsPerS)} records/s: ${f((tap1.recordsPerS / limit) * 100, 0)} %` });
+  }
+  const tapHash = find(mainScenario, 'tap-hash');
+  if (tapMain?.recordsPerS && tapHash?.recordsPerS) {
+    const ratio = tapHash.recordsPerS / tapMain.recordsPerS;
+    const cpu = tapHash.cpuPerRecordUs && tapMain.cpuPerRecordUs ? `; CPU per record ${f(tapHash.cpuPerRecordUs)} vs ${f(tapMain.cpuPerRecordUs)} µs (×${(tapHash.cpuPerRecordUs / tapMain.cpuPerRecordUs).toFixed(2)})` : '';
+    goals.push({ goal: 'hashing personal data on (tap-hash) ≥ 90 % of the tap\'s records/s', status: judge(ratio >= 0.9), detail: `${int(tapHash.recordsPerS)} vs ${int(tapMain.recordsPerS)} records/s: ${f(ratio * 100, 0)} %${cpu}` });
   }
   for (const peer of rows.filter((r) => r.kind === 'peer' && r.group === 'extract' && !isMemory(r))) {
     goals.push({

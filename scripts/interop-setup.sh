@@ -10,7 +10,8 @@
 # PostgreSQL: if PGHOST is set, that server is used as it is (a developer's own PostgreSQL; set
 # PGPORT, PGUSER, PGPASSWORD, PGDATABASE as psql expects) and nothing is installed or started.
 # Otherwise the script installs Debian's postgresql package when no server binaries are found
-# (needs root, as on CI), creates a throwaway cluster and starts it on 127.0.0.1:${INTEROP_PG_PORT:-55432}.
+# (needs root, as on CI), creates a throwaway cluster in ${INTEROP_PGDATA:-.interop/pgdata} (one per checkout) and
+# starts it on 127.0.0.1:${INTEROP_PG_PORT:-55432}; a server already answering on that port is used as it is.
 # The connection settings are written to .interop/pg.env, which the suite reads.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -96,11 +97,17 @@ setup_postgres() {
     bindir=$(find_pg_bindir) || die "postgresql installed but initdb not found"
   fi
   port=${INTEROP_PG_PORT:-55432}
-  data=${INTEROP_PGDATA:-/tmp/tap-bookings-interop-pg}
+  # The cluster's directory: INTEROP_PGDATA, else one per checkout (.interop/pgdata, git-ignored). A server already
+  # answering on the port is used whatever directory it runs from, so changing this never disturbs a running setup.
+  data=${INTEROP_PGDATA:-$ROOT/.interop/pgdata}
   # PostgreSQL refuses to run as root: run the cluster as the package's postgres user.
   if [ "$(id -u)" = 0 ]; then
     id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql postgres
     runas=(runuser -u postgres --)
+    if [ -z "${INTEROP_PGDATA:-}" ] && ! runuser -u postgres -- test -x "$ROOT/.interop"; then
+      # The postgres user cannot reach into this checkout (a home directory, say): a directory of its own per checkout.
+      data=/tmp/tap-bookings-interop-pg-$(printf %s "$ROOT" | sha256sum | cut -c1-12)
+    fi
   fi
   if "${runas[@]}" "$bindir/pg_isready" -q -h 127.0.0.1 -p "$port" 2>/dev/null; then
     log "PostgreSQL already running on 127.0.0.1:$port"
@@ -123,10 +130,15 @@ setup_postgres() {
   log "PostgreSQL ready: .interop/pg.env"
 }
 
+mkdir -p .interop
 case "$WHAT" in
   all) setup_python; setup_postgres ;;
   python) setup_python ;;
   postgres) setup_postgres ;;
   *) die "unknown argument '$WHAT' (all, python or postgres)" ;;
 esac
+if [ "$WHAT" != postgres ]; then
+  log "the tools are in .venv/<tool>/bin, not on PATH; for a shell of yours:"
+  log "  export PATH=\"$ROOT/.venv/meltano/bin:$ROOT/.venv/target-postgres/bin:\$PATH\""
+fi
 log "done"

@@ -36,7 +36,7 @@ export async function driveSync(runtime: Runtime, encoder: ProtocolEncoder, writ
     // A signal that came before the engine listens for one (while inputs and modules were loading) stops the sync
     // here, before its first request; the engine would only see later ones.
     if (options.signal.aborted) throw new InterruptedError('The sync was interrupted before it started.');
-    for await (const event of runSync({ config, bookmarks: options.bookmarks, syncStart, source: api, checker, logger, clock, properties: options.selection.properties, fullRefresh: options.selection.syncMode === 'full_refresh', signal: options.signal })) {
+    for await (const event of runSync({ config, bookmarks: options.bookmarks, syncStart, source: api, checker, logger, clock, properties: options.selection.properties, editor: runtime.personal.editor, fullRefresh: options.selection.syncMode === 'full_refresh', signal: options.signal })) {
       progress.observe(event);
       if (event.type === 'records' && held.length > 0) await writer.write(held.splice(0));
       held.push(...encoder.encode(event, { timeExtracted: new Date().toISOString() }));

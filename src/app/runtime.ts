@@ -6,6 +6,7 @@ import { BOOKINGS_PATH, BookingsApi } from '../http/bookings-api.js';
 import { RequestGate } from '../http/request-gate.js';
 import { MEGABYTE, Transport } from '../http/transport.js';
 import type { Logger } from '../logging/logger.js';
+import { personalData, undeclaredWarning, type PersonalData } from '../privacy/personal-data.js';
 import { createAjv } from '../util/ajv.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { HttpMetrics } from './http-metrics.js';
@@ -21,15 +22,21 @@ export interface Runtime {
   clock: Clock;
   metrics: HttpMetrics;
   checker: RecordChecker;
+  /** hash_properties and drop_properties: the record editor and the schema published for the records. */
+  personal: PersonalData;
   close(): void;
 }
 
 export function createRuntime(config: TapConfig, logger: Logger, clock: Clock = systemClock): Runtime {
-  // The client's credentials are registered with the redactor by the OAuth2 client, which sends them.
+  // The client's credentials are registered with the redactor by the OAuth2 client, which sends them; the hash key here.
+  logger.redactor.add(config.hashKey);
+  const personal = personalData(config);
+  const undeclared = undeclaredWarning(personal.undeclared);
+  if (undeclared) logger.warn(undeclared);
   const metrics = new HttpMetrics(logger, BOOKINGS_PATH);
   const transport = new Transport({ timeoutMs: config.requestTimeoutSeconds * 1000, userAgent: config.userAgent, maxSockets: config.maxConcurrency + 1, maxResponseBytes: config.maxResponseMb * MEGABYTE, observe: (e) => metrics.observe(e) });
   // max_concurrency: requests in flight, enforced by the gate; one socket each, and one more for the token endpoint.
-  const gate = new RequestGate({ maxInFlight: config.maxConcurrency, maxPerSecond: config.maxRequestsPerSecond, clock });
+  const gate = new RequestGate({ maxInFlight: config.maxConcurrency, maxPerSecond: config.maxRequestsPerSecond ?? undefined, clock });
   // The token endpoint shares the API's pauses when it is served by the same host.
   const sameHost = new URL(config.tokenUrl).host === new URL(config.baseUrl).host;
   const auth = new OAuth2ClientCredentials(
@@ -42,5 +49,5 @@ export function createRuntime(config: TapConfig, logger: Logger, clock: Clock = 
   const api = new BookingsApi(config, transport, auth, gate, logger, clock);
   const validate = config.schemaValidation === 'off' ? undefined : createAjv({ allErrors: false }).compile(bookingsSchema());
   const checker = new RecordChecker(validate, config.schemaValidation, logger);
-  return { config, logger, transport, auth, api, gate, clock, metrics, checker, close: () => transport.close() };
+  return { config, logger, transport, auth, api, gate, clock, metrics, checker, personal, close: () => transport.close() };
 }

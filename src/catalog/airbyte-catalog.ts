@@ -4,13 +4,13 @@ import { PRIMARY_KEY, REPLICATION_KEY, STREAM_NAME } from '../stream.js';
 import { bookingsSchema, type JsonSchemaObject } from './bookings-schema.js';
 import type { Selection } from './selection.js';
 
-/** The AirbyteCatalog `discover` returns. */
-export function airbyteCatalog(): object {
+/** The AirbyteCatalog `discover` returns, of the schema given (see discoverCatalog). */
+export function airbyteCatalog(schema: JsonSchemaObject = bookingsSchema()): object {
   return {
     streams: [
       {
         name: STREAM_NAME,
-        json_schema: bookingsSchema(),
+        json_schema: withAirbyteTypes(schema),
         supported_sync_modes: ['full_refresh', 'incremental'],
         source_defined_cursor: true,
         default_cursor_field: [REPLICATION_KEY],
@@ -19,6 +19,20 @@ export function airbyteCatalog(): object {
       },
     ],
   };
+}
+
+/**
+ * The schema with Airbyte's type annotations: every `date-time` is `airbyte_type: timestamp_with_timezone` (the API's
+ * date-times carry an offset), so destinations and PyAirbyte type the column as a timestamp with a time zone. Whole
+ * numbers are `"type": "integer"` in the schema itself, for both protocols.
+ */
+export function withAirbyteTypes<T>(schema: T): T {
+  if (Array.isArray(schema)) return schema.map((s: unknown) => withAirbyteTypes(s)) as T;
+  if (typeof schema !== 'object' || schema === null) return schema;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) out[key] = key === 'enum' || key === 'required' ? value : withAirbyteTypes(value);
+  if (out.format === 'date-time') out.airbyte_type = 'timestamp_with_timezone';
+  return out as T;
 }
 
 /** A configured catalog as read: the selection of the bookings stream, and what the source cannot serve or ignores. */

@@ -11,9 +11,11 @@ interface MetadataEntry {
 
 const AUTOMATIC: ReadonlySet<string> = new Set([PRIMARY_KEY, REPLICATION_KEY]);
 
-/** The Singer catalog `--discover` prints (and catalog.json holds), with the standard metadata. */
-export function discoverCatalog(): object {
-  const schema = bookingsSchema();
+/**
+ * The Singer catalog `--discover` prints (and catalog.json holds), with the standard metadata; of the schema given (the
+ * bookings schema as hash_properties and drop_properties leave it, when a config sets them).
+ */
+export function discoverCatalog(schema: JsonSchemaObject = bookingsSchema()): object {
   const metadata: MetadataEntry[] = [
     {
       breadcrumb: [],

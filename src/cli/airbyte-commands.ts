@@ -36,7 +36,7 @@ export function registerAirbyteCommands<T extends GlobalArgs>(cli: Argv<T>): voi
       'discover',
       'Airbyte: print the catalog',
       (y) => y.option('config', { type: 'string', demandOption: true, description: 'Config JSON file' }),
-      (args) => airbyte(args, async (mod) => mod.discover(args.config)),
+      (args) => airbyte(args, async (mod, logger) => mod.discover(args.config, logger)),
     )
     .command(
       'read',

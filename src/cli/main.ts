@@ -40,8 +40,12 @@ export async function main(argv: string[]): Promise<void> {
           return;
         }
         if (args.discover) {
-          const { discoverCatalog } = await import('../catalog/singer-catalog.js');
-          await stdoutWriter().write([Buffer.from(`${JSON.stringify(discoverCatalog(), null, 2)}\n`)]);
+          // With a config, the schema is the one its hash_properties and drop_properties leave.
+          await runCommand(args, async () => {
+            const { discoverCatalog } = await import('../catalog/singer-catalog.js');
+            const { configuredSchema } = await import('../privacy/personal-data.js');
+            await stdoutWriter().write([Buffer.from(`${JSON.stringify(discoverCatalog(args.config?.length ? configuredSchema(args.config) : undefined), null, 2)}\n`)]);
+          });
           return;
         }
         await runCommand(args, async (logger, signal) => {

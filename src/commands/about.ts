@@ -1,49 +1,36 @@
-import { connectorSpec } from '../config/load-config.js';
+import { CAPABILITIES, settingsTable } from '../config/spec-outputs.js';
+import { connectorSpec, settingEntries } from '../config/spec.js';
 import { packageVersion } from '../package-files.js';
 
-export const CAPABILITIES = ['catalog', 'discover', 'state', 'about'] as const;
+const DESCRIPTION = 'Hotel and flight bookings from an OAuth2, page-numbered travel API (GET /v1/bookings), incremental on lastModified, merged on uuid.';
 
-interface SettingSchema {
-  type?: string | string[];
-  description?: string;
-  title?: string;
-  default?: unknown;
-  airbyte_secret?: boolean;
-}
-
-/** `--about`: what Meltano and people read to learn the tap's settings (Singer SDK layout). */
+/**
+ * `--about`: what Meltano and people read to learn the tap's settings (Singer SDK layout). A secret carries the Singer
+ * SDK's marks, `"secret": true` and `"writeOnly": true`, next to Airbyte's `airbyte_secret`; nothing else does.
+ */
 export function aboutInfo(): Record<string, unknown> {
+  const spec = connectorSpec().connectionSpecification;
+  const properties = Object.fromEntries(settingEntries().map(([name, p]) => [name, p.airbyte_secret ? { ...p, secret: true, writeOnly: true } : p]));
   return {
     name: 'tap-bookings',
-    description: 'Hotel and flight bookings from an OAuth2, page-numbered travel API (GET /v1/bookings), incremental on lastModified, merged on uuid.',
+    description: DESCRIPTION,
     version: packageVersion(),
     capabilities: [...CAPABILITIES],
-    settings: connectorSpec().connectionSpecification,
+    settings: { ...spec, properties },
   };
 }
 
 export function aboutMarkdown(): string {
-  const about = aboutInfo();
-  const spec = connectorSpec().connectionSpecification as { properties: Record<string, SettingSchema>; required?: string[] };
-  const required = new Set(spec.required ?? []);
-  const rows = Object.entries(spec.properties).map(([name, p]) => {
-    const type = ([] as string[]).concat(p.type ?? 'string').join(' or ');
-    const notes = [required.has(name) ? 'required' : undefined, p.airbyte_secret ? 'secret' : undefined, p.default !== undefined ? `default \`${JSON.stringify(p.default)}\`` : undefined].filter(Boolean).join(', ');
-    return `| ${name} | ${type} | ${notes} | ${(p.description ?? p.title ?? '').replace(/\|/g, '\\|')} |`;
-  });
   return [
-    `# ${String(about.name)}`,
+    '# tap-bookings',
     '',
-    String(about.description),
+    DESCRIPTION,
     '',
-    `Version ${String(about.version)}. Capabilities: ${CAPABILITIES.join(', ')}.`,
+    `Version ${packageVersion()}. Capabilities: ${CAPABILITIES.join(', ')}.`,
     '',
     '## Settings',
     '',
-    '| setting | type | notes | description |',
-    '|---|---|---|---|',
-    ...rows,
-    '',
+    settingsTable(connectorSpec()),
     'Settings can also come from environment variables TAP_BOOKINGS_<SETTING> with `--config ENV`.',
     '',
   ].join('\n');

@@ -2,12 +2,14 @@ import type { Writable } from 'node:stream';
 import { driveSync } from '../app/drive-sync.js';
 import { createRuntime } from '../app/runtime.js';
 import { airbyteCatalog, readConfiguredCatalog } from '../catalog/airbyte-catalog.js';
-import { connectorSpec, loadConfig } from '../config/load-config.js';
+import { loadConfig } from '../config/load-config.js';
+import { connectorSpec } from '../config/spec.js';
 import { ApiDataError, CatalogError, isTapError, StateError } from '../errors.js';
 import { parsePage } from '../http/page-body.js';
+import { personalData } from '../privacy/personal-data.js';
 import { readAirbyteState } from '../state/airbyte-state.js';
 import { rejectFutureBookmarks } from '../state/bookmarks.js';
-import { systemClock } from '../util/clock.js';
+import { systemClock, type Clock } from '../util/clock.js';
 import { UnusableBody } from '../http/request-with-retries.js';
 import { MessageWriter, stdoutWriter } from '../io/message-writer.js';
 import { readJsonFile } from '../io/read-json-file.js';
@@ -43,7 +45,7 @@ export async function spec(out: MessageWriter = stdoutWriter()): Promise<void> {
 export async function check(configPath: string, logger: Logger, signal: AbortSignal, out: MessageWriter = stdoutWriter()): Promise<void> {
   let runtime: ReturnType<typeof createRuntime> | undefined;
   try {
-    const config = loadConfig([configPath]);
+    const config = loadConfig([configPath], { logger });
     runtime = createRuntime({ ...config, maxRetries: Math.min(config.maxRetries, 1) }, logger);
     const bookingType = config.bookingTypes[0]!;
     const now = runtime.clock.now();
@@ -60,9 +62,9 @@ export async function check(configPath: string, logger: Logger, signal: AbortSig
   }
 }
 
-export async function discover(configPath: string, out: MessageWriter = stdoutWriter()): Promise<void> {
-  loadConfig([configPath]);
-  await out.write([catalogMessage(airbyteCatalog())]);
+export async function discover(configPath: string, logger: Logger, out: MessageWriter = stdoutWriter()): Promise<void> {
+  const config = loadConfig([configPath], { logger });
+  await out.write([catalogMessage(airbyteCatalog(personalData(config).schema))]);
 }
 
 export interface ReadArgs {
@@ -71,10 +73,12 @@ export interface ReadArgs {
   out?: Writable;
   catalog: string;
   state?: string | undefined;
+  /** The time as the sync sees it; the system clock unless a test says otherwise. */
+  clock?: Clock;
 }
 
 export async function read(args: ReadArgs, logger: Logger, signal: AbortSignal): Promise<void> {
-  const config = loadConfig([args.config]);
+  const config = loadConfig([args.config], { logger });
   const { selection, unknownStreams, ignoredCursor } = readConfiguredCatalog(readJsonFile(args.catalog, 'Configured catalog', CatalogError), args.catalog);
   const out = args.out ? new MessageWriter(args.out) : stdoutWriter();
   if (unknownStreams.length > 0) {
@@ -94,10 +98,10 @@ export async function read(args: ReadArgs, logger: Logger, signal: AbortSignal):
   // A full refresh given a state resumes from it, as the Airbyte CDK does (the platform passes a state to a full
   // refresh only within one sync's attempts): the stream is declared resumable.
   const bookmarks = args.state ? readAirbyteState(readJsonFile(args.state, 'State', StateError), args.state) : new Map();
-  if (args.state) rejectFutureBookmarks(bookmarks, systemClock.now(), args.state);
+  if (args.state) rejectFutureBookmarks(bookmarks, (args.clock ?? systemClock).now(), args.state);
   const resuming = selection.syncMode === 'full_refresh' && bookmarks.size > 0;
   if (resuming) logger.info('Resuming a full refresh from the state it was given.');
-  const runtime = createRuntime(config, logger);
+  const runtime = createRuntime(config, logger, args.clock);
   try {
     await driveSync(runtime, airbyteEncoder(), out, { bookmarks, selection: resuming ? { ...selection, syncMode: 'incremental' } : selection, signal });
   } finally {

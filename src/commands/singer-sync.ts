@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import { driveSync } from '../app/drive-sync.js';
 import { createRuntime } from '../app/runtime.js';
-import { bookingsSchema, selectSchema } from '../catalog/bookings-schema.js';
+import { selectSchema } from '../catalog/bookings-schema.js';
 import { WHOLE_STREAM } from '../catalog/selection.js';
 import { selectionFromCatalog } from '../catalog/singer-catalog.js';
 import { loadConfig } from '../config/load-config.js';
@@ -25,7 +25,7 @@ export interface SingerSyncArgs {
 
 /** `tap-bookings --config c.json [--state s.json] [--catalog cat.json]`: sync and write Singer messages to stdout. */
 export async function singerSync(args: SingerSyncArgs, logger: Logger, signal: AbortSignal): Promise<void> {
-  const config = loadConfig(args.config);
+  const config = loadConfig(args.config, { logger });
   const { bookmarks, otherStreams } = args.state ? parseSingerState(readJsonFile(args.state, 'State', StateError), args.state) : { bookmarks: new Map() as Bookmarks, otherStreams: {} };
   const selection = args.catalog ? selectionFromCatalog(readJsonFile(args.catalog, 'Catalog', CatalogError), args.catalog) : WHOLE_STREAM;
   if (!selection.selected) {
@@ -35,7 +35,7 @@ export async function singerSync(args: SingerSyncArgs, logger: Logger, signal: A
   if (args.state) rejectFutureBookmarks(bookmarks, (args.clock ?? systemClock).now(), args.state);
   const runtime = createRuntime(config, logger, args.clock);
   try {
-    const encoder = singerEncoder(selectSchema(bookingsSchema(), selection.properties), otherStreams, toStreamState(bookmarks, config.bookingTypes));
+    const encoder = singerEncoder(selectSchema(runtime.personal.schema, selection.properties), otherStreams, toStreamState(bookmarks, config.bookingTypes));
     await driveSync(runtime, encoder, args.out ? new MessageWriter(args.out) : stdoutWriter(), { bookmarks, selection, signal });
   } finally {
     runtime.close();

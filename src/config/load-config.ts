@@ -1,32 +1,18 @@
 import { ConfigError } from '../errors.js';
 import { isPlainObject, readJsonFile } from '../io/read-json-file.js';
-import { packageJson, packageVersion } from '../package-files.js';
+import type { Logger } from '../logging/logger.js';
+import { packageVersion } from '../package-files.js';
 import { createAjv, describeAjvErrors, type ValidateFunction } from '../util/ajv.js';
 import { parseDateTime } from '../util/time.js';
-import type { BookingType, TapConfig } from './options.js';
-
-interface ConnectorSpec {
-  connectionSpecification: { properties: Record<string, { type?: string | string[]; default?: unknown; airbyte_secret?: boolean }> };
-}
-
-export function connectorSpec(): ConnectorSpec & Record<string, unknown> {
-  return packageJson<ConnectorSpec & Record<string, unknown>>('spec.json');
-}
-
-/** Names of settings marked airbyte_secret in spec.json. */
-export function secretSettingNames(): string[] {
-  return Object.entries(connectorSpec().connectionSpecification.properties)
-    .filter(([, p]) => p.airbyte_secret)
-    .map(([k]) => k);
-}
+import type { BookingType, Resolved, TapConfig } from './options.js';
+import { connectorSpec, settingEntries, settingTypes } from './spec.js';
+import { personalDataProblems } from '../privacy/property-paths.js';
 
 let validator: ValidateFunction | undefined;
 function validateAgainstSpec(raw: Record<string, unknown>): string[] {
   let validate = validator;
   if (!validate) {
-    // Dates are checked by parseDateTime below, which accepts what users type (a date, or a date-time without offset = UTC).
     const ajv = createAjv({ verbose: true }); // for messages naming a setting's whole range
-    ajv.addFormat('date-time', { type: 'string', validate: (s: string) => parseDateTime(s) !== undefined });
     validate = validator = ajv.compile(connectorSpec().connectionSpecification);
   }
   return validate(raw) ? [] : describeAjvErrors(validate.errors);
@@ -37,14 +23,34 @@ const ENV_PREFIX = 'TAP_BOOKINGS_';
 /** Settings from TAP_BOOKINGS_<SETTING> variables (the Singer SDK's `--config ENV`), typed by spec.json. */
 export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [name, prop] of Object.entries(connectorSpec().connectionSpecification.properties)) {
+  for (const [name, prop] of settingEntries()) {
     const value = env[ENV_PREFIX + name.toUpperCase()];
     if (value === undefined) continue;
-    const types = ([] as string[]).concat(prop.type ?? 'string');
+    const types = settingTypes(prop);
     if (types.includes('array')) out[name] = value.trim().startsWith('[') ? safeJson(value) : value.split(',').map((s) => s.trim()).filter(Boolean);
-    else if (types.includes('integer') || types.includes('number')) out[name] = value.trim() === '' ? value : Number(value);
+    else if (types.includes('integer') || types.includes('number')) out[name] = numberFromText(value) ?? value;
     else if (types.includes('boolean')) out[name] = /^(1|true|yes|on)$/i.test(value.trim());
     else out[name] = value;
+  }
+  return out;
+}
+
+const NUMBER_TEXT = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+
+/** The number a text spells in decimal notation (`"1.5"`, `"2e3"`), or undefined. */
+function numberFromText(text: string): number | undefined {
+  return NUMBER_TEXT.test(text) ? Number(text) : undefined;
+}
+
+/**
+ * A number setting given as text holding a number is read as that number: Meltano has no kind for a non-integer
+ * number (see spec-outputs.ts), so it passes such settings as text.
+ */
+function withNumbersRead(raw: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...raw };
+  for (const [name, schema] of settingEntries()) {
+    const value = out[name];
+    if (typeof value === 'string' && settingTypes(schema).includes('number')) out[name] = numberFromText(value) ?? value;
   }
   return out;
 }
@@ -59,6 +65,8 @@ function safeJson(text: string): unknown {
 
 export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;
+  /** Told once about keys spec.json does not have (they are ignored, as Airbyte expects of a source). */
+  logger?: Pick<Logger, 'warn'>;
   /** The sync's start time, epoch ms (used to reject a start date in the future). */
   now?: number;
 }
@@ -79,7 +87,26 @@ export function loadConfig(sources: readonly string[], options: LoadConfigOption
     if (!isPlainObject(raw)) throw new ConfigError(`Config file ${source} must hold a JSON object, not ${describeJsonType(raw)}.`);
     merged = { ...merged, ...raw };
   }
-  return resolveConfig(merged, sources.join(', '), options.now ?? Date.now());
+  const config = resolveConfig(merged, sources.join(', '), options.now ?? Date.now());
+  const unknown = unknownSettings(merged);
+  if (unknown.length > 0) options.logger?.warn(`Config (${sources.join(', ')}): ignoring ${unknown.length === 1 ? 'a setting' : 'settings'} this tap does not have: ${unknown.join(', ')}.`);
+  return config;
+}
+
+/**
+ * Keys spec.json does not have, each with the setting it may be a misspelling of: `"bookingTypes" (booking_types?)`.
+ * Keys starting with `_` are comments and not listed. spec.json allows other keys (`additionalProperties: true`, as
+ * Airbyte asks of a source) so that a saved config keeps working when a setting is removed.
+ */
+export function unknownSettings(raw: Record<string, unknown>): string[] {
+  const known = connectorSpec().connectionSpecification.properties;
+  const squash = (key: string) => key.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return Object.keys(raw)
+    .filter((key) => !Object.hasOwn(known, key) && !key.startsWith('_'))
+    .map((key) => {
+      const near = Object.keys(known).find((name) => squash(name) === squash(key));
+      return `${JSON.stringify(key)}${near ? ` (${near}?)` : ''}`;
+    });
 }
 
 export function describeJsonType(value: unknown): string {
@@ -89,16 +116,17 @@ export function describeJsonType(value: unknown): string {
 }
 
 /** Validate a raw config object and apply defaults. `origin` names where it came from, for messages. */
-export function resolveConfig(raw: Record<string, unknown>, origin: string, now = Date.now()): TapConfig {
+export function resolveConfig(asGiven: Record<string, unknown>, origin: string, now = Date.now()): TapConfig {
+  const raw = withNumbersRead(asGiven);
   const problems = validateAgainstSpec(raw);
-  const value = <T>(key: string): T => (raw[key] !== undefined ? raw[key] : connectorSpec().connectionSpecification.properties[key]?.default) as T;
+  const given = <T>(key: string): T => (raw[key] !== undefined ? raw[key] : connectorSpec().connectionSpecification.properties[key]?.default) as T;
 
   const startDate = typeof raw.start_date === 'string' ? parseDateTime(raw.start_date) : undefined;
   const endDate = typeof raw.end_date === 'string' ? parseDateTime(raw.end_date) : undefined;
   if (startDate !== undefined && startDate > now) problems.push(`start_date: ${String(raw.start_date)} is in the future`);
   if (startDate !== undefined && endDate !== undefined && endDate < startDate) problems.push('end_date: is before start_date');
 
-  const allowInsecure = value<boolean>('allow_insecure_http');
+  const allowInsecure = given<boolean>('allow_insecure_http');
   for (const key of ['base_url', 'token_url']) {
     const url = raw[key];
     if (typeof url !== 'string' || !/^https?:\/\//.test(url)) continue;
@@ -116,45 +144,33 @@ export function resolveConfig(raw: Record<string, unknown>, origin: string, now 
   }
 
   if (raw.pagination === 'keyset') {
-    if (value<string | null>('window_from_param') === null) problems.push('pagination: "keyset" needs window_from_param (each request starts at the newest lastModified delivered)');
+    if (given<string | null>('window_from_param') === null) problems.push('pagination: "keyset" needs window_from_param (each request starts at the newest lastModified delivered)');
     if (raw.record_order === 'unsorted') problems.push('pagination: "keyset" needs an API that sorts by lastModified, but record_order is "unsorted"');
   }
+
+  problems.push(...personalDataProblems(given<string[]>('hash_properties'), raw.hash_key, given<string[]>('drop_properties')));
 
   if (problems.length > 0) {
     const list = problems.map((p) => `  - ${p}`).join('\n');
     throw new ConfigError(`Invalid config (${origin}):\n${list}`);
   }
 
+  // Every setting of spec.json under its camelCase name, as given or defaulted; then the values worked out here.
+  const settings: Record<string, unknown> = {};
+  for (const [name, schema] of settingEntries()) settings[camelCase(name)] = raw[name] !== undefined ? raw[name] : schema.default;
   const baseUrl = (raw.base_url as string).replace(/\/+$/, '');
-  return Object.freeze({
-    baseUrl,
-    clientId: raw.client_id as string,
-    clientSecret: raw.client_secret as string,
-    tokenUrl: (raw.token_url as string | undefined) ?? `${baseUrl}/oauth/token`,
-    scope: raw.scope as string | undefined,
-    authMethod: value<'body' | 'basic'>('auth_method'),
+  const resolved: Resolved = {
     startDate: startDate as number,
     endDate,
-    bookingTypes: Object.freeze([...value<BookingType[]>('booking_types')]),
-    pageSize: value<number>('page_size'),
-    firstPage: value<number>('first_page'),
-    windowFromParam: value<string | null>('window_from_param'),
-    windowToParam: value<string | null>('window_to_param'),
-    windowFormat: value<TapConfig['windowFormat']>('window_format'),
-    lookbackWindowSeconds: value<number>('lookback_window_seconds'),
-    maxRetries: value<number>('max_retries'),
-    backoffFactor: value<number>('backoff_factor'),
-    maxRetryWaitSeconds: value<number>('max_retry_wait_seconds'),
-    requestTimeoutSeconds: value<number>('request_timeout_seconds'),
-    maxConcurrency: value<number>('max_concurrency'),
-    schemaValidation: value<TapConfig['schemaValidation']>('schema_validation'),
-    recordOrder: value<TapConfig['recordOrder']>('record_order'),
-    allowInsecureHttp: allowInsecure,
+    tokenUrl: (raw.token_url as string | undefined) ?? `${baseUrl}/oauth/token`,
     userAgent: (raw.user_agent as string | undefined) ?? `tap-bookings/${packageVersion()}`,
-    pagination: value<TapConfig['pagination']>('pagination'),
-    maxRequestsPerSecond: value<number | null>('max_requests_per_second') ?? undefined,
-    maxResponseMb: value<number>('max_response_mb'),
-  });
+  };
+  const bookingTypes = Object.freeze([...(settings.bookingTypes as BookingType[])]);
+  return Object.freeze({ ...settings, ...resolved, baseUrl, bookingTypes }) as TapConfig;
+}
+
+function camelCase(name: string): string {
+  return name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
 export function isLoopback(hostname: string): boolean {

@@ -17,6 +17,7 @@ import { PageNumberPaginator } from './paginators/page-number.js';
 import type { PageToken, Paginator, Step } from './paginators/paginator.js';
 import { ReadAhead } from './read-ahead.js';
 import type { BookingRecord, RecordChecker } from './record-check.js';
+import type { RecordEditor } from '../privacy/record-editor.js';
 import { RecordPipeline, type CheckedPage } from './record-pipeline.js';
 import { RequestBudget } from './request-budget.js';
 import { UsablePages } from './usable-pages.js';
@@ -65,6 +66,8 @@ export interface ReaderOptions {
   clock: Clock;
   /** Top-level properties to keep in records (undefined keeps all). */
   properties?: ReadonlySet<string> | undefined;
+  /** Hashes and drops the personal-data paths in each delivered record. */
+  editor?: RecordEditor | undefined;
   signal?: AbortSignal;
   /**
    * The most pages this partition may keep requested ahead: its share of max_concurrency among the booking types being
@@ -79,7 +82,7 @@ export interface ReaderOptions {
  * - a paginator (paginators/) says which page comes next, and whether records can have slid past the reader;
  * - a read-ahead (read-ahead.ts) keeps pages requested before they are needed, as bytes;
  * - the page is parsed here, when it is taken, and an unusable or contradictory one is fetched again (usable-pages.ts);
- * - a record pipeline (record-pipeline.ts) checks, trims to the window and projects each record;
+ * - a record pipeline (record-pipeline.ts) checks, trims to the window, projects and edits (privacy/) each record;
  * - what the pages show of the API (api-shape.ts): whether it sorts, whether it applies the window;
  * - a bookmark policy (bookmark-policy.ts) says when the bookmark may move;
  * - a change ledger (change-ledger.ts) records what was delivered, and at the end of the read the change evidence
@@ -129,7 +132,7 @@ class PartitionRead {
     const { config } = options;
     this.config = config;
     this.logger = options.logger;
-    this.pipeline = new RecordPipeline(options.checker, window.bookingType, window, options.properties);
+    this.pipeline = new RecordPipeline(options.checker, window.bookingType, window, options.properties, options.editor);
     this.shape = new ApiShape(config.recordOrder, config, window.to);
     this.pages = new UsablePages(config, options.logger, options.clock, options.signal, options.properties !== undefined);
     this.budget = new RequestBudget(window.bookingType);

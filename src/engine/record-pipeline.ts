@@ -1,5 +1,6 @@
 import type { BookingType } from '../config/options.js';
 import type { Page } from '../http/page-body.js';
+import type { RecordEditor } from '../privacy/record-editor.js';
 import { MemberNames, selectMembers } from '../util/json-bytes.js';
 import type { BookingRecord, RecordChecker } from './record-check.js';
 
@@ -33,7 +34,8 @@ export const SANE_FUTURE_MS = 366 * 24 * 3600 * 1000;
  * What happens to each record between the page and the writer: check (uuid and lastModified usable, schema),
  * window (records outside [from, to] are trimmed, unless dated outside any sane range: those are delivered, since no
  * window would ever hold them), project (only the selected properties, copied from the record's bytes: no value is
- * ever serialised again, so each is written exactly as the API wrote it).
+ * ever serialised again, so each is written exactly as the API wrote it), edit (hash_properties and drop_properties,
+ * on those bytes: records are checked as the API sent them, before any edit).
  */
 export class RecordPipeline {
   private readonly keep: MemberNames | undefined;
@@ -44,6 +46,7 @@ export class RecordPipeline {
     private readonly window: { from: number; to: number },
     /** Properties to keep (undefined keeps all). */
     selected: ReadonlySet<string> | undefined,
+    private readonly editor?: RecordEditor | undefined,
   ) {
     this.keep = selected && new MemberNames(selected);
   }
@@ -83,7 +86,8 @@ export class RecordPipeline {
       }
       out.push(record);
       outMs.push(ms);
-      raw.push(this.keep ? selectMembers(page.rawRecords[i]!, this.keep, page.members?.(i)) : page.rawRecords[i]!);
+      const bytes = this.keep ? selectMembers(page.rawRecords[i]!, this.keep, page.members?.(i)) : page.rawRecords[i]!;
+      raw.push(this.editor ? this.editor.edit(bytes) : bytes);
     }
     return { records: out, ms: outMs, raw, outside, repeats, insane };
   }

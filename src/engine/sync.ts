@@ -7,6 +7,7 @@ import { Channel } from '../util/channel.js';
 import type { Clock } from '../util/clock.js';
 import { formatDateTime } from '../util/time.js';
 import { readPartition, type PageSource, type PartitionEvent, type PartitionStats } from './partition-reader.js';
+import type { RecordEditor } from '../privacy/record-editor.js';
 import type { BookingRecord, RecordChecker } from './record-check.js';
 
 /** What the engine tells a protocol writer. It knows nothing of Singer or Airbyte. */
@@ -30,6 +31,8 @@ export interface SyncOptions {
   clock: Clock;
   /** Top-level properties to keep in records (undefined keeps all). */
   properties?: ReadonlySet<string> | undefined;
+  /** Hashes and drops the personal-data paths in each delivered record (undefined: records go out as received). */
+  editor?: RecordEditor | undefined;
   fullRefresh?: boolean;
   signal?: AbortSignal;
 }

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Faults, type FaultPlan, type FaultStep } from './faults.js';
 import { BOOKING_TYPES, type SandboxBookingType } from './generate.js';
 import { BookingStore } from './store.js';
+import { systemClock, type Clock } from '../util/clock.js';
 
 export interface SandboxOptions {
   /** @default "127.0.0.1" */
@@ -63,6 +64,8 @@ export interface SandboxOptions {
   tieRate: number;
   /** Initial fault plan (latency, scripted or random faults). */
   faults: FaultPlan;
+  /** Time as the sandbox sees it: token expiry, the lastModified of changes, latency. Tests pass their own. */
+  clock: Clock;
 }
 
 /** Every access token the sandbox issues starts with this, so tests can search any output for a leaked token. */
@@ -73,7 +76,7 @@ export const DEFAULT_OPTIONS: SandboxOptions = {
   clientId: 'sandbox-client', clientSecret: 'sandbox-secret', tokenTtlSeconds: 3600, maxPageSize: 200, sort: 'asc',
   fromParam: 'updatedFrom', toParam: 'updatedTo', toInclusive: false, firstPage: 0, ignoreWindow: false, ignorePage: false, omitTotals: false, prettyJson: false,
   flickerTotals: false, emptyPage: undefined, emptyAs: 'empty', shortTotalPages: false, alternatePages: false, capPageSize: undefined,
-  dataFrom: '2024-01-01T00:00:00.000Z', dataTo: '2025-07-01T00:00:00.000Z', tieRate: 0.03, faults: {},
+  dataFrom: '2024-01-01T00:00:00.000Z', dataTo: '2025-07-01T00:00:00.000Z', tieRate: 0.03, faults: {}, clock: systemClock,
 };
 
 export interface Schedule {
@@ -117,7 +120,7 @@ export class SandboxServer {
   private readonly byStatus: Record<string, number> = {};
 
   constructor(readonly options: SandboxOptions) {
-    this.store = new BookingStore({ seed: options.seed, records: options.records, mix: options.bookingTypes, from: Date.parse(options.dataFrom), to: Date.parse(options.dataTo), tieRate: options.tieRate });
+    this.store = new BookingStore({ seed: options.seed, records: options.records, mix: options.bookingTypes, from: Date.parse(options.dataFrom), to: Date.parse(options.dataTo), tieRate: options.tieRate, now: () => options.clock.now() });
     this.faults = new Faults(options.seed, options.faults);
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => this.json(res, 500, { error: 'sandbox_error', message: String(err) }));
@@ -176,7 +179,7 @@ export class SandboxServer {
       res.end(text);
     };
     const wait = this.remaining(res);
-    if (wait > 0) setTimeout(send, wait);
+    if (wait > 0) void this.options.clock.sleep(wait).then(send);
     else send();
   }
 
@@ -190,17 +193,17 @@ export class SandboxServer {
 
   private remaining(res: ServerResponse): number {
     const due = this.dueAt.get(res);
-    return due === undefined ? 0 : due - performance.now();
+    return due === undefined ? 0 : due - this.options.clock.now();
   }
 
   /** The response to this request is due `latencyMs` (plus `extraMs`) from now. */
   private due(res: ServerResponse, extraMs = 0): void {
-    this.dueAt.set(res, performance.now() + this.faults.latencyMs + extraMs);
+    this.dueAt.set(res, this.options.clock.now() + this.faults.latencyMs + extraMs);
   }
 
   private async untilDue(res: ServerResponse): Promise<void> {
     const wait = this.remaining(res);
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if (wait > 0) await this.options.clock.sleep(wait);
   }
 
   /** Answer with a fault, or return false to serve normally. */
@@ -265,7 +268,7 @@ export class SandboxServer {
       return this.json(res, 401, { error: 'invalid_client', error_description: 'Client authentication failed' });
     }
     const token = `${TOKEN_PREFIX}${randomBytes(24).toString('base64url')}`;
-    this.tokens.set(token, { expiresAt: Date.now() + this.options.tokenTtlSeconds * 1000, revoked: false });
+    this.tokens.set(token, { expiresAt: this.options.clock.now() + this.options.tokenTtlSeconds * 1000, revoked: false });
     this.counters.tokensIssued++;
     this.json(res, 200, { access_token: token, token_type: 'Bearer', expires_in: this.options.tokenTtlSeconds, scope: body.get('scope') ?? 'bookings:read' });
   }
@@ -278,7 +281,7 @@ export class SandboxServer {
     const token = req.headers.authorization?.startsWith('Bearer ') ? req.headers.authorization.slice(7) : undefined;
     if (step === 'expire-token' && token && this.tokens.has(token)) this.tokens.get(token)!.expiresAt = 0;
     const known = token ? this.tokens.get(token) : undefined;
-    if (!known || known.revoked || known.expiresAt <= Date.now()) {
+    if (!known || known.revoked || known.expiresAt <= this.options.clock.now()) {
       this.count(401);
       return this.json(res, 401, { error: 'invalid_token', message: !known ? 'missing or unknown bearer token' : known.revoked ? 'token revoked' : 'token expired' });
     }

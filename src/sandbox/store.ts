@@ -11,6 +11,8 @@ export interface StoreOptions {
   to: number;
   /** Share of records whose lastModified equals the previous record's (ties at bookmark boundaries). */
   tieRate: number;
+  /** The time changes are stamped with (epoch ms); the system clock unless a test says otherwise. */
+  now?: () => number;
 }
 
 export interface WindowQuery {
@@ -163,7 +165,7 @@ export class BookingStore {
 
   /** Strictly increasing wall-clock ms, so every change gets its own lastModified. */
   private now(): number {
-    this.lastNow = Math.max(Date.now(), this.lastNow + 1);
+    this.lastNow = Math.max((this.options.now ?? Date.now)(), this.lastNow + 1);
     return this.lastNow;
   }
 

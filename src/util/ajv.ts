@@ -2,7 +2,7 @@ import AjvModule from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { ErrorObject, Options, Ajv as AjvClass } from 'ajv';
 import type { FormatsPlugin } from 'ajv-formats';
-import { isRfc3339DateTime } from './date-time-format.js';
+import { isRfc3339DateTime } from './time.js';
 
 // ajv and ajv-formats are CommonJS packages: under NodeNext their default import is the module object.
 type AjvConstructor = new (options?: Options) => AjvClass;
@@ -16,10 +16,10 @@ export type AjvInstance = AjvClass;
 export function createAjv(options: Options = {}): AjvClass {
   const ajv = new Ajv({ allErrors: true, strict: false, ...options });
   addFormats(ajv);
-  // The same rules as ajv-formats' full mode, without allocating (see date-time-format.ts). (No comparison: nothing
+  // The same rules as ajv-formats' full mode, without allocating (see time.ts). (No comparison: nothing
   // here uses formatMinimum and the like.)
   ajv.addFormat('date-time', { type: 'string', validate: isRfc3339DateTime });
-  for (const keyword of ['airbyte_secret', 'order']) if (!ajv.getKeyword(keyword)) ajv.addKeyword(keyword);
+  for (const keyword of ['airbyte_secret', 'order', 'pattern_descriptor']) if (!ajv.getKeyword(keyword)) ajv.addKeyword(keyword);
   return ajv;
 }
 
@@ -32,20 +32,24 @@ interface Range {
   exclusiveMaximum?: number;
 }
 
+function isDescribed(schema: unknown): schema is { pattern_descriptor: string } {
+  return typeof schema === 'object' && schema !== null && typeof (schema as { pattern_descriptor?: unknown }).pattern_descriptor === 'string';
+}
+
 function isRange(schema: unknown): schema is Range {
   return typeof schema === 'object' && schema !== null;
 }
 
-/** The whole allowed range of a number, e.g. "must be from 1 to 10000", "must be greater than 0 and at most 3600". */
-function describeRange({ minimum, maximum, exclusiveMinimum, exclusiveMaximum }: Range): string {
-  if (minimum !== undefined && maximum !== undefined) return `must be from ${minimum} to ${maximum}`;
+/** The whole allowed range of a number, e.g. "from 1 to 10000", "greater than 0 and at most 3600"; "" for none. */
+export function describeRange({ minimum, maximum, exclusiveMinimum, exclusiveMaximum }: Range): string {
+  if (minimum !== undefined && maximum !== undefined) return `from ${minimum} to ${maximum}`;
   const bounds = [
     minimum !== undefined ? `at least ${minimum}` : undefined,
     exclusiveMinimum !== undefined ? `greater than ${exclusiveMinimum}` : undefined,
     maximum !== undefined ? `at most ${maximum}` : undefined,
     exclusiveMaximum !== undefined ? `less than ${exclusiveMaximum}` : undefined,
   ];
-  return `must be ${bounds.filter(Boolean).join(' and ')}`;
+  return bounds.filter(Boolean).join(' and ');
 }
 
 /**
@@ -61,8 +65,9 @@ export function describeAjvErrors(errors: ErrorObject[] | null | undefined, root
     if (e.keyword === 'required') lines.add(`${path ? path + '.' : ''}${String(e.params.missingProperty)}: is required`);
     else if (e.keyword === 'additionalProperties') lines.add(`${at}unknown setting "${String(e.params.additionalProperty)}"`);
     else if (e.keyword === 'enum') lines.add(`${at}must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`);
+    else if (e.keyword === 'pattern' && isDescribed(e.parentSchema)) lines.add(`${at}must be ${e.parentSchema.pattern_descriptor} (got ${JSON.stringify(e.data)})`);
     else if (e.keyword === 'format') lines.add(`${at}must be an ISO-8601 ${String(e.params.format)} (e.g. 2024-01-01T00:00:00Z)`);
-    else if (RANGE_KEYWORDS.has(e.keyword) && isRange(e.parentSchema)) lines.add(`${at}${describeRange(e.parentSchema)} (got ${JSON.stringify(e.data)})`);
+    else if (RANGE_KEYWORDS.has(e.keyword) && isRange(e.parentSchema)) lines.add(`${at}must be ${describeRange(e.parentSchema)} (got ${JSON.stringify(e.data)})`);
     else lines.add(`${at}${e.message ?? e.keyword}`);
   }
   return [...lines];

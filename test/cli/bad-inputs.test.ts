@@ -1,8 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { closeSync, ftruncateSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import nock from 'nock';
+import { read } from '../../src/commands/airbyte.js';
+import { singerSync } from '../../src/commands/singer-sync.js';
 import { runCli } from '../support/cli.js';
 import { expectAirbyteMessages } from '../support/airbyte-protocol.js';
+import { runCommandInProcess } from '../support/command.js';
 import { CONFIGURED_CATALOG } from '../support/modes.js';
 import { tempDir, writeJson } from '../support/cli.js';
 
@@ -16,11 +20,10 @@ const CONFIGS: Array<[string, RegExp]> = [
   ['missing-credentials.json', /client_id: is required[\s\S]*client_secret: is required/],
   ['page-size-string.json', /page_size: must be integer/],
   ['negative-retries.json', /max_retries: must be from 0 to 20 \(got -1\)/],
-  ['bad-start-date.json', /start_date: must be an ISO-8601 date-time/],
+  ['bad-start-date.json', /start_date: must be YYYY-MM-DD or YYYY-MM-DDTHH:MM\[:SS\[.fff\]\]\[Z or ±HH:MM\] \(got "/],
   ['future-start-date.json', /start_date: 2999-01-01T00:00:00Z is in the future/],
   ['end-before-start.json', /end_date: is before start_date/],
   ['unknown-booking-type.json', /booking_types\.1: must be one of "FLIGHT", "HOTEL", "CAR", "RAIL"/],
-  ['unknown-setting.json', /unknown setting "bookingTypes"/],
   ['plain-http.json', /base_url: plain http:\/\/ is refused for api\.example\.com/],
   ['bad-window-format.json', /window_format: must be one of "iso8601", "epoch_seconds", "epoch_millis"/],
   ['truncated.json', /is not valid JSON/],
@@ -50,7 +53,7 @@ const CATALOGS: Array<[string, RegExp]> = [
   ['empty.json', /is empty/],
 ];
 
-function expectOneClearMessage(run: { code: number | null; stderr: string; stdout: string[] }, file: string, pattern: RegExp): void {
+function expectOneClearMessage(run: { code: number | null | undefined; stderr: string; stdout: string[] }, file: string, pattern: RegExp): void {
   expect(run.code).toBe(2);
   expect(run.stderr).toMatch(pattern);
   expect(run.stderr).toContain(file);
@@ -59,32 +62,54 @@ function expectOneClearMessage(run: { code: number | null; stderr: string; stdou
   expect(run.stderr.trim().split('\n')[0]).toMatch(/^tap-bookings: /);
 }
 
+/** `tap-bookings --config ... [--state ...] [--catalog ...]`, run in process as the CLI runs it. */
+const singer = (config: string, options: { state?: string; catalog?: string } = {}) =>
+  runCommandInProcess('singer', ['--config', config], (logger, signal, out) => singerSync({ config: [config], state: options.state, catalog: options.catalog, out }, logger, signal));
+
+/** `tap-bookings read --config ... --catalog ...`, run in process as the CLI runs it. */
+const airbyteRead = (config: string, catalog: string) =>
+  runCommandInProcess('airbyte', ['--config', config], (logger, signal, out) => read({ config, catalog, out }, logger, signal));
+
+// Bad input is refused before any request: none may go out.
+beforeAll(() => nock.disableNetConnect());
+afterAll(() => nock.enableNetConnect());
+
 describe('bad input: one clear message naming the file, exit code 2, no stack trace', () => {
   it.each(CONFIGS)('config %s', async (name, pattern) => {
     const file = resolve(dir, 'config', name);
-    const run = await runCli(['--config', file]);
+    const run = await singer(file);
     expectOneClearMessage(run, file, pattern);
     expect(run.stdout).toEqual([]);
   });
 
   it.each(STATES)('state %s', async (name, pattern) => {
     const file = resolve(dir, 'state', name);
-    const run = await runCli(['--config', good, '--state', file]);
+    const run = await singer(good, { state: file });
     expectOneClearMessage(run, file, pattern);
     expect(run.stdout).toEqual([]);
   });
 
   it.each(CATALOGS)('catalog %s', async (name, pattern) => {
     const file = resolve(dir, 'catalog', name);
-    const run = await runCli(['--config', good, '--catalog', file]);
+    const run = await singer(good, { catalog: file });
     expectOneClearMessage(run, file, pattern);
     expect(run.stdout).toEqual([]);
   });
 
   it('config lookback_window_seconds 1e15 with a state: the setting and its range, not "Invalid time value"', async () => {
     const file = resolve(dir, 'config', 'lookback-too-large.json');
-    const run = await runCli(['--config', file, '--state', resolve('sample-state.json')]);
+    const run = await singer(file, { state: resolve('sample-state.json') });
     expectOneClearMessage(run, file, /lookback_window_seconds: must be from 0 to 315360000 \(got 1000000000000000\)/);
+    expect(run.stdout).toEqual([]);
+  });
+});
+
+/** What only the process shows: the exit code, the report on stderr, stdout left empty, the options' parsing. */
+describe('bad input to the CLI process', () => {
+  it('config truncated.json: exit code 2, one line on stderr naming the file, nothing on stdout', async () => {
+    const file = resolve(dir, 'config', 'truncated.json');
+    const run = await runCli(['--config', file]);
+    expectOneClearMessage(run, file, /is not valid JSON/);
     expect(run.stdout).toEqual([]);
   });
 
@@ -103,6 +128,14 @@ describe('bad input: one clear message naming the file, exit code 2, no stack tr
     const run = await runCli(['--config', good, '--no-such-option']);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/Unknown argument/);
+  });
+
+  it('read with a bad config: a TRACE ERROR config_error on stdout, exit code 2', async () => {
+    const file = resolve(dir, 'config', 'missing-base-url.json');
+    const run = await runCli(['read', '--config', file, '--catalog', writeJson(tempDir(), 'catalog.json', CONFIGURED_CATALOG)]);
+    expect(run.code).toBe(2);
+    expectAirbyteMessages(run.messages);
+    expect(run.messages).toContainEqual(expect.objectContaining({ type: 'TRACE', trace: expect.objectContaining({ error: expect.objectContaining({ failure_type: 'config_error', message: expect.stringMatching(/base_url: is required/) }) }) }));
   });
 });
 
@@ -145,7 +178,7 @@ describe('bad input in Airbyte mode: a TRACE ERROR with failure_type config_erro
 
   it.each(CONFIGS.slice(0, 6))('config %s', async (name, pattern) => {
     const file = resolve(dir, 'config', name);
-    const run = await runCli(['read', '--config', file, '--catalog', catalog]);
+    const run = await airbyteRead(file, catalog);
     expect(run.code).toBe(2);
     expectAirbyteMessages(run.messages);
     const trace = run.messages.find((m) => m.type === 'TRACE') as { trace: { error: { message: string; failure_type: string } } };
@@ -156,7 +189,7 @@ describe('bad input in Airbyte mode: a TRACE ERROR with failure_type config_erro
 
   it('reports a configured catalog that names only streams this source does not have as a config_error', async () => {
     const bad = writeJson(tempDir(), 'catalog.json', { streams: [{ ...CONFIGURED_CATALOG.streams[0], stream: { name: 'users', json_schema: {}, supported_sync_modes: ['full_refresh'] } }] });
-    const run = await runCli(['read', '--config', good, '--catalog', bad]);
+    const run = await airbyteRead(good, bad);
     expect(run.code).toBe(2);
     expectAirbyteMessages(run.messages);
     expect(run.messages).toContainEqual(expect.objectContaining({ type: 'TRACE', trace: expect.objectContaining({ type: 'ERROR', error: expect.objectContaining({ failure_type: 'config_error', message: expect.stringMatching(/names only streams this source does not have \("users"\)/) }) }) }));
@@ -164,7 +197,7 @@ describe('bad input in Airbyte mode: a TRACE ERROR with failure_type config_erro
 
   it('reports an unsupported sync mode as a config_error', async () => {
     const bad = writeJson(tempDir(), 'catalog.json', { streams: [{ ...CONFIGURED_CATALOG.streams[0], sync_mode: 'cdc' }] });
-    const run = await runCli(['read', '--config', good, '--catalog', bad]);
+    const run = await airbyteRead(good, bad);
     expect(run.code).toBe(2);
     expect(JSON.stringify(run.messages)).toMatch(/sync_mode \\"cdc\\" is not supported/);
   });

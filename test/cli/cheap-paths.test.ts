@@ -17,13 +17,31 @@ describe('cheap paths', () => {
     const run = await runCli(['--about']);
     expect(run.code).toBe(0);
     const about = JSON.parse(run.stdout.join('\n'));
-    expect(about).toMatchObject({ name: 'tap-bookings', capabilities: ['catalog', 'discover', 'state', 'about'], settings: spec.connectionSpecification });
+    expect(about).toMatchObject({ name: 'tap-bookings', capabilities: ['catalog', 'discover', 'state', 'about'] });
+    // The settings schema of spec.json, secrets marked the Singer SDK way ("secret" and "writeOnly") and nothing else.
+    const properties = about.settings.properties as Record<string, Record<string, unknown>>;
+    const secrets = Object.entries(spec.connectionSpecification.properties).filter(([, p]) => (p as { airbyte_secret?: boolean }).airbyte_secret).map(([k]) => k);
+    expect(secrets).toEqual(['client_id', 'client_secret']);
+    expect(Object.keys(properties).filter((k) => properties[k]!.secret === true && properties[k]!.writeOnly === true)).toEqual(secrets);
+    expect(Object.keys(properties).filter((k) => 'secret' in properties[k]! || 'writeOnly' in properties[k]!)).toEqual(secrets);
+    const unmarked = (p: Record<string, unknown>) => Object.fromEntries(Object.entries(p).filter(([k]) => k !== 'secret' && k !== 'writeOnly'));
+    expect({ ...about.settings, properties: Object.fromEntries(Object.entries(properties).map(([k, p]) => [k, unmarked(p)])) }).toEqual(spec.connectionSpecification);
   });
 
   it('--about --format markdown lists every setting', async () => {
     const run = await runCli(['--about', '--format', 'markdown']);
     const text = run.stdout.join('\n');
-    for (const name of Object.keys(spec.connectionSpecification.properties)) expect(text).toContain(`| ${name} |`);
+    for (const name of Object.keys(spec.connectionSpecification.properties)) expect(text).toContain(`| \`${name}\` |`);
+  });
+
+  it('discover accepts a config with keys the spec does not have, with one Airbyte LOG WARN naming them', async () => {
+    const config = writeJson(tempDir(), 'config.json', { base_url: 'https://api.example.com', client_id: 'id', client_secret: 'not-printed', start_date: '2024-01-01', bookingTypes: ['FLIGHT'], _note: 'x' });
+    const run = await runCli(['discover', '--config', config]);
+    expect(run.code).toBe(0);
+    const logs = run.messages.filter((m) => m.type === 'LOG').map((m) => m.log as { level: string; message: string });
+    expect(logs.filter((l) => l.level === 'WARN')).toEqual([{ level: 'WARN', message: expect.stringMatching(/ignoring a setting this tap does not have: "bookingTypes" \(booking_types\?\)\.$/) }]);
+    expect(JSON.stringify(logs)).not.toContain('_note');
+    expect(run.messages.filter((m) => m.type === 'CATALOG')).toHaveLength(1);
   });
 
   it('spec prints one valid Airbyte SPEC message built from spec.json', async () => {

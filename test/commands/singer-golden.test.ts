@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import nock from 'nock';
@@ -56,7 +56,8 @@ it('writes SCHEMA, then RECORDs and a STATE after each page, then a final STATE,
   out.on('data', (c: Buffer) => chunks.push(c.toString()));
   await singerSync({ config: [config], out }, memoryLogger('error'), new AbortController().signal);
   const text = chunks.join('').replace(/"time_extracted":"[^"]+"/g, '"time_extracted":"<time>"');
-  if (process.env.UPDATE_GOLDEN || !existsSync(GOLDEN)) writeFileSync(GOLDEN, text);
+  // Only on request: a golden file written because it was missing would make the comparison below pass whatever the output.
+  if (process.env.UPDATE_GOLDEN) writeFileSync(GOLDEN, text);
   expect(text).toBe(readFileSync(GOLDEN, 'utf8'));
   expect(nock.isDone()).toBe(true);
 });

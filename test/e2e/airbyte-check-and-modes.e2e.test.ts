@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { lastStateInput, recordsOf, runCli, tempDir, writeJson } from '../support/cli.js';
+import { syncInProcess } from '../support/in-process.js';
 import { CONFIGURED_CATALOG } from '../support/modes.js';
 
-/** Airbyte `check` over real HTTP, and `read` in each sync mode, against the sandbox. */
+/**
+ * Airbyte `check` over real HTTP (the CLI: CONNECTION_STATUS and exit code 0 whatever the outcome), and `read` in each
+ * sync mode against the sandbox (in process, the same command code).
+ */
 describe('Airbyte check and sync modes against the sandbox', () => {
   let sandbox: Sandbox;
   let dir: string;
@@ -38,26 +42,26 @@ describe('Airbyte check and sync modes against the sandbox', () => {
   });
 
   test('full_refresh reads everything, and resumes from a state it is given (as the CDK does); incremental reads only what is new', async () => {
-    const config = writeJson(dir, 'read.json', sandbox.tapConfig());
-    const catalog = (syncMode: string) => writeJson(dir, `catalog-${syncMode}.json`, { streams: [{ ...CONFIGURED_CATALOG.streams[0], sync_mode: syncMode, destination_sync_mode: syncMode === 'full_refresh' ? 'overwrite' : 'append_dedup' }] });
-    const first = await runCli(['read', '--config', config, '--catalog', catalog('incremental')]);
-    expect(first.code).toBe(0);
+    const config = sandbox.tapConfig();
+    const catalog = (syncMode: string) => ({ streams: [{ ...CONFIGURED_CATALOG.streams[0], sync_mode: syncMode, destination_sync_mode: syncMode === 'full_refresh' ? 'overwrite' : 'append_dedup' }] });
+    const first = await syncInProcess('airbyte', config, undefined, { catalog: catalog('incremental') });
+    expect(first.error).toBeUndefined();
     const truth = [...sandbox.store.groundTruth('FLIGHT'), ...sandbox.store.groundTruth('HOTEL')];
     expect(recordsOf(first.messages)).toHaveLength(truth.length);
-    const state = writeJson(dir, 'state.json', lastStateInput(first.messages));
+    const state = lastStateInput(first.messages);
 
-    const full = await runCli(['read', '--config', config, '--catalog', catalog('full_refresh')]);
-    expect(full.code).toBe(0);
+    const full = await syncInProcess('airbyte', config, undefined, { catalog: catalog('full_refresh') });
+    expect(full.error).toBeUndefined();
     expect(new Set(recordsOf(full.messages).map((r) => r.uuid))).toEqual(new Set(truth.map((r) => r.uuid)));
 
     // The stream is declared resumable: a full refresh given a state (a later attempt of the same sync) goes on from it.
-    const resumed = await runCli(['read', '--config', config, '--catalog', catalog('full_refresh'), '--state', state]);
-    expect(resumed.code).toBe(0);
+    const resumed = await syncInProcess('airbyte', config, state, { catalog: catalog('full_refresh') });
+    expect(resumed.error).toBeUndefined();
     expect(recordsOf(resumed.messages).length).toBeLessThan(10);
-    expect(resumed.messages.some((m) => m.type === 'LOG' && /Resuming a full refresh from the state/.test(String((m.log as { message: string }).message)))).toBe(true);
+    expect(resumed.log.filter((line) => /Resuming a full refresh from the state/.test(line))).toHaveLength(1);
 
-    const incremental = await runCli(['read', '--config', config, '--catalog', catalog('incremental'), '--state', state]);
-    expect(incremental.code).toBe(0);
+    const incremental = await syncInProcess('airbyte', config, state, { catalog: catalog('incremental') });
+    expect(incremental.error).toBeUndefined();
     // Only the records sharing each booking type's bookmark (inclusive boundary) come again.
     expect(recordsOf(incremental.messages).length).toBeLessThan(10);
   });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { pastWindowGuard, tempDir, writeJson } from '../support/cli.js';
 import { compareWithTruth, matches } from './support/compare.js';
-import { dropSchema, pgSettings, tableRows, targetPostgresConfig, type PgSettings } from './support/postgres.js';
+import { dropSchema, psql, pgSettings, tableRows, targetPostgresConfig, type PgSettings } from './support/postgres.js';
 import { tapIntoTarget } from './support/tools.js';
 
 const TYPES = ['FLIGHT', 'HOTEL'] as const;
@@ -47,6 +47,10 @@ describe('tap-bookings | target-postgres', () => {
     expect(compareWithTruth(tableRows(pg, schemaOf('pipe'), 'bookings'), truth1)).toEqual(matches(truth1.length));
     const state = first.targetStates.at(-1);
     expect(state).toMatchObject({ bookmarks: { bookings: { partitions: expect.any(Array) } } });
+    // What the README says of target-postgres: a date-time becomes `timestamp without time zone` (in the server's time
+    // zone), and the schema's whole numbers a bigint.
+    const columnTypes = psql(pg, `select lower(column_name) || '=' || data_type from information_schema.columns where table_schema = '${schemaOf('pipe')}' and table_name = 'bookings' and lower(column_name) in ('lastmodified', 'numberofpassengers') order by 1`);
+    expect(columnTypes.trim().split('\n')).toEqual(['lastmodified=timestamp without time zone', 'numberofpassengers=bigint']);
 
     const mutated = [...sandbox.store.mutate(40, 'FLIGHT'), ...sandbox.store.mutate(25, 'HOTEL')];
     const inserted = [...sandbox.store.insert(30, 'FLIGHT'), ...sandbox.store.insert(20, 'HOTEL')];

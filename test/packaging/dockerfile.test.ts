@@ -1,3 +1,4 @@
+import yaml from 'js-yaml';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -36,8 +37,15 @@ describe('the Airbyte image built by the Dockerfile', () => {
   const run = (...args: string[]) => spawnSync(process.execPath, [...image.entrypoint.slice(1), ...args], { encoding: 'utf8', cwd: image.root });
 
   it('declares the labels and entrypoint Airbyte needs', () => {
-    expect(finalStage).toMatch(/io\.airbyte\.name="tap-bookings"/);
-    expect(finalStage).toMatch(new RegExp(`io\\.airbyte\\.version="${JSON.parse(readFileSync('package.json', 'utf8')).version}"`));
+    const label = (name: string) => new RegExp(`^LABEL .*${name.replace(/\./g, '\\.')}="([^"]+)"`, 'm').exec(finalStage)?.[1];
+    const metadata = (yaml.load(readFileSync('metadata.yaml', 'utf8')) as { data: Record<string, string> }).data;
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string; license: string };
+    const spec = JSON.parse(readFileSync('spec.json', 'utf8')) as { documentationUrl: string };
+    expect(label('io.airbyte.name')).toBe(metadata.dockerRepository);
+    expect(label('io.airbyte.version')).toBe(pkg.version);
+    expect(metadata).toMatchObject({ dockerImageTag: pkg.version, connectorType: 'source', releaseStage: expect.stringMatching(/^(alpha|beta|generally_available|custom)$/), documentationUrl: spec.documentationUrl, license: pkg.license });
+    expect(metadata.definitionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(metadata.name).toBeTruthy();
     expect(finalStage).toMatch(/ENV AIRBYTE_ENTRYPOINT="node \/airbyte\/integration_code\/bin\/tap-bookings\.js"/);
     expect(existsSync(image.entrypoint[1]!)).toBe(true);
   });

@@ -1,4 +1,5 @@
 import type { Sandbox } from '../../src/sandbox/index.js';
+import { ManualClock } from '../support/clocks.js';
 import { admin, bookings, postToken, start, token } from './helpers.js';
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
@@ -123,14 +124,17 @@ describe('bearer tokens on /v1/bookings', () => {
 });
 
 describe('token lifetime', () => {
-  it('honours tokenTtlSeconds: expires_in says it, and the token stops working after it', async () => {
-    const sandbox = await start({ records: 20, tokenTtlSeconds: 1 });
+  it('honours tokenTtlSeconds: expires_in says it, and the token stops working once that much time has passed', async () => {
+    const clock = new ManualClock();
+    const sandbox = await start({ records: 20, tokenTtlSeconds: 1, clock });
     try {
       const res = await postToken(sandbox);
       const body = (await res.json()) as { access_token: string; expires_in: number };
       expect(body.expires_in).toBe(1);
       expect((await bookings(sandbox, body.access_token, { bookingType: 'FLIGHT' })).status).toBe(200);
-      await new Promise((r) => setTimeout(r, 1100));
+      await clock.advance(999);
+      expect((await bookings(sandbox, body.access_token, { bookingType: 'FLIGHT' })).status).toBe(200);
+      await clock.advance(1);
       const late = await bookings(sandbox, body.access_token, { bookingType: 'FLIGHT' });
       expect(late.status).toBe(401);
       expect(await late.json()).toEqual({ error: 'invalid_token', message: 'token expired' });

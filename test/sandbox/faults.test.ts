@@ -1,5 +1,6 @@
 import { Faults } from '../../src/sandbox/faults.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
+import { ManualClock, until } from '../support/clocks.js';
 import { admin, bookings, postToken, start, token } from './helpers.js';
 
 describe('Faults (the plan)', () => {
@@ -50,8 +51,10 @@ describe('Faults (the plan)', () => {
 describe('injected faults over HTTP', () => {
   let sandbox: Sandbox;
   let bearer: string;
+  /** The sandbox's time: latency and slow answers wait on it, and only the test moves it. */
+  const clock = new ManualClock();
   beforeAll(async () => {
-    sandbox = await start({ records: 100 });
+    sandbox = await start({ records: 100, clock });
     bearer = await token(sandbox);
   });
   afterAll(() => sandbox.stop());
@@ -122,29 +125,40 @@ describe('injected faults over HTTP', () => {
     expect(sandbox.stats().byStatus.reset).toBeGreaterThanOrEqual(1);
   });
 
-  it('slow and latencyMs delay the answer; ok passes through', async () => {
+  /** A request whose answer waits on the sandbox's clock: resolves `answered` once the response is in. */
+  const waitingGet = async () => {
+    const state = { answered: false };
+    const pending = get().then((res) => ((state.answered = true), res));
+    await until(() => clock.waiting === 1);
+    return { state, pending };
+  };
+
+  it('slow and latencyMs delay the answer by exactly that much sandbox time; ok passes through without a wait', async () => {
     sandbox.faults.set({ script: [{ slow: 300 }, 'ok'] });
-    let t0 = Date.now();
-    await expectNormal(await get());
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(280);
-    t0 = Date.now();
-    await expectNormal(await get());
-    expect(Date.now() - t0).toBeLessThan(250);
+    let request = await waitingGet();
+    await clock.advance(299);
+    expect(request.state.answered).toBe(false);
+    await clock.advance(1);
+    await expectNormal(await request.pending);
+    await expectNormal(await get()); // the clock does not move: an answer that waited on it would never come
+    expect(clock.waiting).toBe(0);
     sandbox.faults.set({ latencyMs: 200 });
-    t0 = Date.now();
-    await expectNormal(await get());
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(180);
+    request = await waitingGet();
+    await clock.advance(199);
+    expect(request.state.answered).toBe(false);
+    await clock.advance(1);
+    await expectNormal(await request.pending);
   });
 
   it('latency covers the work: a page is built when the request arrives and sent when the latency is up', async () => {
     sandbox.faults.set({ latencyMs: 300 });
     const before = sandbox.store.groundTruth('FLIGHT').slice(0, 5);
-    const t0 = Date.now();
-    const pending = get();
-    await new Promise((r) => setTimeout(r, 100));
+    const request = await waitingGet(); // built, and waiting for its latency
     sandbox.store.mutate(100, 'FLIGHT'); // while the response waits: it still shows the records as they were
-    const res = await pending;
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(280);
+    await clock.advance(299);
+    expect(request.state.answered).toBe(false);
+    await clock.advance(1);
+    const res = await request.pending;
     expect(((await res.json()) as { data: unknown[] }).data).toEqual(before);
     expect(sandbox.store.groundTruth('FLIGHT').slice(0, 5)).not.toEqual(before);
   });

@@ -15,24 +15,21 @@ describe('a store of 1,000,000 records', () => {
   let bearer: string;
   let before: number;
   let growth: number;
-  let startupMs: number;
-  const started = Date.now();
 
+  // How fast the store starts and serves is measured by npm run bench, not here: a busy machine must not fail a test.
   beforeAll(async () => {
     before = used();
-    const t0 = Date.now();
     sandbox = await start({ records: 1_000_000, seed: 42 });
-    startupMs = Date.now() - t0;
     bearer = await token(sandbox);
     growth = used() - before;
-  }, 30_000);
+  });
   afterAll(() => sandbox.stop());
 
-  it('starts quickly and holds all the records', () => {
+  it('holds all the records, its start-up growing the heap by under 150 MB', () => {
     const counts = sandbox.stats().records;
     expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(1_000_000);
     expect(counts.FLIGHT!).toBeGreaterThan(450_000);
-    expect(startupMs).toBeLessThan(10_000);
+    expect(growth / MB).toBeLessThan(150);
   });
 
   it('serves a page from the middle, sorted and schema-valid, with heap growth under 150 MB', async () => {
@@ -41,9 +38,7 @@ describe('a store of 1,000,000 records', () => {
     const total = first.page!.totalElements;
     expect(total).toBe(sandbox.stats().records.FLIGHT);
     const middle = Math.floor(first.page!.totalPages / 2);
-    const t0 = Date.now();
     const body = await page(sandbox, bearer, { bookingType: 'FLIGHT', page: middle, size });
-    expect(Date.now() - t0).toBeLessThan(2_000);
     const next = await page(sandbox, bearer, { bookingType: 'FLIGHT', page: middle + 1, size });
     expect(body.page).toEqual({ currentPage: middle, pageSize: size, totalPages: Math.ceil(total / size), totalElements: total });
     expect(body.data).toHaveLength(size);
@@ -83,10 +78,5 @@ describe('a store of 1,000,000 records', () => {
     const res = await bookings(sandbox, bearer, { bookingType: 'FLIGHT', page: Math.ceil(total / 100) - 1, size: 100 });
     const last = ((await res.json()) as { data: Array<{ uuid: string }> }).data.slice(-5).map((r) => r.uuid);
     expect(last).toEqual([...changed, ...added].map((r) => r.uuid));
-  });
-
-  it('whole file stays well within the time budget', () => {
-    expect(Date.now() - started).toBeLessThan(20_000);
-    expect(growth / MB).toBeLessThan(150);
   });
 });

@@ -9,9 +9,11 @@ import { token } from '../sandbox/helpers.js';
  * or the suite's "no secret in any output" would prove nothing.
  */
 describe('secret guard', () => {
-  test('finds a client secret named by --config, and a sandbox access token', async () => {
+  test('finds a client secret and a hash key named by --config, and a sandbox access token', async () => {
     const config = writeJson(tempDir(), 'c.json', { client_secret: 'hunter2-very-secret' });
     expect(secretsOf(['--config', config, '--state', 'x.json'])).toEqual(['hunter2-very-secret']);
+    const withKey = writeJson(tempDir(), 'c.json', { client_secret: 'hunter2-very-secret', hash_key: 'hash-key-also-secret' });
+    expect(secretsOf(['--config', withKey])).toEqual(['hunter2-very-secret', 'hash-key-also-secret']);
     expect(() => assertNoSecrets('error: bad secret hunter2-very-secret', ['hunter2-very-secret'], 'stderr')).toThrow(/client secret/);
     const sandbox = await startSandbox({ records: 10 });
     try {

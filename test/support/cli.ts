@@ -99,7 +99,8 @@ export function mergeByUuid(records: Array<Record<string, unknown>>, into = new 
 
 /**
  * Each sync's window ends at least one second before it starts, so records changed within the last second are left
- * for the sync after. Tests that change records and then sync again wait this long first.
+ * for the sync after. Only the interop tests wait this long (their tools run the CLI, whose clock is the system's);
+ * in-process syncs move their clock ahead instead (test/support/in-process.ts).
  */
 export function pastWindowGuard(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 2100));

@@ -65,3 +65,11 @@ export class ManualClock implements Clock {
 export async function settle(): Promise<void> {
   for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
 }
+
+/**
+ * Wait until `condition` holds, checking after each turn of the event loop: for an event that comes over real I/O
+ * (a request reaching a server). No time limit of its own: a condition that never holds fails on Jest's timeout.
+ */
+export async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((r) => setImmediate(r));
+}

@@ -1,5 +1,5 @@
 import { airbyteCatalog } from '../../src/catalog/airbyte-catalog.js';
-import { connectorSpec } from '../../src/config/load-config.js';
+import { connectorSpec } from '../../src/config/spec.js';
 import * as airbyte from '../../src/protocol/airbyte.js';
 import { toStreamState } from '../../src/state/bookmarks.js';
 import { airbyteMessageValidator } from '../support/airbyte-protocol.js';

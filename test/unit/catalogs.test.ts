@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import nock from 'nock';
 import { airbyteCatalog, readConfiguredCatalog } from '../../src/catalog/airbyte-catalog.js';
@@ -138,6 +139,25 @@ describe('an unselected stream syncs nothing', () => {
 describe('Airbyte configured catalog', () => {
   const stream = airbyteCatalog() as { streams: Array<Record<string, unknown>> };
   const configured = (entry: Record<string, unknown>) => ({ streams: [{ stream: stream.streams[0], destination_sync_mode: 'append', ...entry }] });
+
+  it('declares Airbyte\'s types: every date-time is timestamp_with_timezone, counts are integers', () => {
+    const annotated: string[] = [];
+    const dateTimes: string[] = [];
+    const integers: string[] = [];
+    const walk = (schema: Record<string, any>, at: string): void => {
+      if (schema.format === 'date-time') dateTimes.push(at);
+      if (schema.airbyte_type !== undefined) annotated.push(`${at}=${String(schema.airbyte_type)}`);
+      if ([].concat(schema.type ?? []).includes('integer' as never)) integers.push(at);
+      for (const [k, v] of Object.entries(schema.properties ?? {})) walk(v as Record<string, any>, at ? `${at}.${k}` : k);
+      if (schema.items) walk(schema.items as Record<string, any>, `${at}[]`);
+    };
+    walk(stream.streams[0]!.json_schema as Record<string, any>, '');
+    expect(dateTimes).toEqual(['lastModified', 'created', 'cancelledAt']);
+    expect(annotated).toEqual(dateTimes.map((f) => `${f}=timestamp_with_timezone`));
+    expect(integers).toEqual(['numberOfPassengers', 'segments[].startTimestamp', 'segments[].endTimestamp', 'hotel.nights']);
+    // The Singer catalog has the same types, without Airbyte's annotation.
+    expect(JSON.stringify(JSON.parse(readFileSync('catalog.json', 'utf8')))).not.toContain('airbyte_type');
+  });
 
   it('reads an incremental and a full_refresh selection', () => {
     expect(readConfiguredCatalog(configured({ sync_mode: 'incremental', cursor_field: ['lastModified'] }), 'c')).toEqual({ selection: { selected: true, syncMode: 'incremental', properties: undefined }, unknownStreams: [], ignoredCursor: undefined });

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { configFromEnv, connectorSpec, loadConfig, resolveConfig } from '../../src/config/load-config.js';
+import { configFromEnv, loadConfig, resolveConfig } from '../../src/config/load-config.js';
+import { connectorSpec } from '../../src/config/spec.js';
 import { ConfigError } from '../../src/errors.js';
 import { tempDir, writeJson } from '../support/cli.js';
 import { thrown } from '../support/thrown.js';
@@ -78,6 +79,47 @@ describe('numeric settings have a range', () => {
     expect(err.exitCode).toBe(2);
   });
 
+  it('every setting of spec.json is in the resolved config, under its camelCase name, defaulted from spec.json', () => {
+    const c = resolveConfig(MINIMAL, 'test', NOW) as unknown as Record<string, unknown>;
+    for (const [name, p] of Object.entries(connectorSpec().connectionSpecification.properties)) {
+      const key = name.replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase());
+      expect(c).toHaveProperty(key);
+      if (p.default !== undefined) expect(c[key]).toEqual(p.default);
+    }
+  });
+
+  it('reads a number setting given as text holding a number (Meltano passes them so), and refuses other text', () => {
+    const c = resolveConfig({ ...MINIMAL, backoff_factor: '1.5', request_timeout_seconds: ' 2.5', max_requests_per_second: '20' }, 'test', NOW);
+    expect(c).toMatchObject({ backoffFactor: 1.5, requestTimeoutSeconds: 2.5, maxRequestsPerSecond: 20 });
+    expect(configError(() => resolveConfig({ ...MINIMAL, backoff_factor: 'fast' }, 'test', NOW)).message).toContain('backoff_factor: must be number');
+    expect(configError(() => resolveConfig({ ...MINIMAL, page_size: '10' }, 'test', NOW)).message).toContain('page_size: must be integer');
+  });
+
+  it('accepts keys spec.json does not have, with one warning naming them (not their values); keys starting with _ silently', () => {
+    const path = writeJson(tempDir(), 'config.json', { ...MINIMAL, bookingTypes: ['CAR'], legacy_token: SECRET, _comment: 'mine' });
+    const warnings: string[] = [];
+    const c = loadConfig([path], { now: NOW, logger: { warn: (m) => warnings.push(m) } });
+    expect(c.bookingTypes).toEqual(['FLIGHT', 'HOTEL']);
+    expect(c).not.toHaveProperty('legacyToken');
+    expect(warnings).toEqual([`Config (${path}): ignoring settings this tap does not have: "bookingTypes" (booking_types?), "legacy_token".`]);
+    const silent: string[] = [];
+    loadConfig([writeJson(tempDir(), 'config.json', { ...MINIMAL, _comment: 'mine' })], { now: NOW, logger: { warn: (m) => silent.push(m) } });
+    expect(silent).toEqual([]);
+  });
+
+  it('spec.json allows additional properties everywhere (the Airbyte acceptance test test_additional_properties_is_true)', () => {
+    const flagged: string[] = [];
+    const walk = (schema: unknown, at: string): void => {
+      if (typeof schema !== 'object' || schema === null) return;
+      const o = schema as Record<string, unknown>;
+      if ('additionalProperties' in o && o.additionalProperties !== true) flagged.push(at);
+      for (const [k, v] of Object.entries(o)) walk(v, `${at}/${k}`);
+    };
+    walk(connectorSpec().connectionSpecification, '');
+    expect(flagged).toEqual([]);
+    expect(connectorSpec().connectionSpecification.additionalProperties).toBe(true);
+  });
+
   it('accepts every bound itself', () => {
     const c = resolveConfig(
       { ...MINIMAL, lookback_window_seconds: 315_360_000, page_size: 10_000, max_retries: 20, backoff_factor: 3600, max_retry_wait_seconds: 86_400, request_timeout_seconds: 3600, max_concurrency: 64, max_response_mb: 1024 },
@@ -154,12 +196,11 @@ describe('loadConfig errors', () => {
   });
 
   it('never puts secret values in the message, whatever else is wrong', () => {
-    const raw = { ...MINIMAL, base_url: `https://${CLIENT_ID}:${SECRET}@api.example.com`, token_url: 'http://auth.example.com/t', page_size: 'ten', extra: SECRET.length };
+    const raw = { ...MINIMAL, base_url: `https://${CLIENT_ID}:${SECRET}@api.example.com`, token_url: 'http://auth.example.com/t', page_size: 'ten' };
     const err = configError(() => resolveConfig(raw, 'inline', NOW));
     expect(err.message).toMatch(/base_url: must not contain credentials/);
     expect(err.message).toMatch(/token_url: plain http:\/\/ is refused/);
     expect(err.message).toMatch(/page_size: must be integer/);
-    expect(err.message).toMatch(/unknown setting "extra"/);
     expect(err.message).not.toContain(SECRET);
     expect(err.message).not.toContain(CLIENT_ID);
   });

@@ -12,13 +12,14 @@ import json
 import sys
 
 import airbyte as ab
+import sqlalchemy
 
 
 def plain(value):
     if isinstance(value, (datetime.datetime, datetime.date)):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
-        return float(value)
+        return str(value)  # exactly what the cache holds
     return str(value)
 
 
@@ -44,6 +45,9 @@ def main() -> None:
         read = source.read(cache=cache, force_full_refresh=(action == "read-full"))
         result["processed_records"] = read.processed_records
         result["rows"] = [dict(r) for r in cache["bookings"]]
+        table = cache._read_processor.get_sql_table_name("bookings")  # noqa: SLF001 (the column types the cache chose)
+        columns = sqlalchemy.inspect(cache.get_sql_engine()).get_columns(table, schema=cache.schema_name)
+        result["column_types"] = {c["name"]: str(c["type"]) for c in columns}
         state = cache.get_state_provider(source_name=source.name)
         result["state"] = [json.loads(s.model_dump_json(exclude_none=True)) for s in state.state_message_artifacts]
     with open(out_path, "w", encoding="utf-8") as f:

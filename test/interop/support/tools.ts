@@ -56,26 +56,42 @@ export interface PipeResult {
 /**
  * `tap-bookings ARGS | target-postgres --config T`, with Node in the middle of the pipe forwarding whole lines,
  * as Meltano does between its plugins. `killAfterRecords` sends SIGKILL to the tap once that many records have
- * gone through: the target then sees the end of its input, loads what it has and emits its last state.
+ * gone through: the target then sees the end of its input, loads what it has and emits its last state. `through`
+ * puts a program between them (a mapper: `tap | mapper | target`); its exit code must be 0.
  */
-export function tapIntoTarget(tapArgs: string[], targetConfigPath: string, options: { killAfterRecords?: number } = {}): Promise<PipeResult> {
+export function tapIntoTarget(tapArgs: string[], targetConfigPath: string, options: { killAfterRecords?: number; through?: { cmd: string; args: string[] } } = {}): Promise<PipeResult> {
   const targetBin = venvTool('target-postgres', 'target-postgres');
   return new Promise((resolvePromise, reject) => {
     const tap = spawn(process.execPath, [BIN, ...tapArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
     const target = spawn(targetBin, ['--config', targetConfigPath], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const mapper = options.through && spawn(options.through.cmd, options.through.args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let mapperStderr = '';
+    let mapperDone = !mapper;
+    if (mapper) {
+      mapper.on('close', () => {
+        mapperDone = true;
+        finish();
+      });
+      mapper.stdin.on('error', () => {}); // its exit code tells
+      mapper.stdout.pipe(target.stdin);
+      mapper.stderr.setEncoding('utf8').on('data', (d: string) => (mapperStderr += d));
+      mapper.on('error', reject);
+    }
+    const sink = mapper ? mapper.stdin : target.stdin;
     const out: PipeResult = { tap: { code: null, signal: null, stderr: '' }, target: { code: null, signal: null, stdout: '', stderr: '' }, records: 0, targetStates: [] };
     let tapDone = false;
     let targetDone = false;
     let forwarded = '';
     const finish = () => {
-      if (!tapDone || !targetDone) return;
+      if (!tapDone || !targetDone || !mapperDone) return;
       try {
         assertNoSecrets(`${forwarded}\n${out.tap.stderr}`, secretsOf(tapArgs), `The output of tap-bookings ${tapArgs.join(' ')}`);
       } catch (err) {
         reject(err);
         return;
       }
-      if (out.target.code !== 0) reject(new Error(`target-postgres exited ${out.target.code ?? out.target.signal}\n${out.target.stderr.slice(-4000)}`));
+      if (mapper && mapper.exitCode !== 0) reject(new Error(`${options.through!.cmd} exited ${mapper.exitCode ?? mapper.signalCode}\n${mapperStderr.slice(-4000)}`));
+      else if (out.target.code !== 0) reject(new Error(`target-postgres exited ${out.target.code ?? out.target.signal}\n${out.target.stderr.slice(-4000)}`));
       else resolvePromise(out);
     };
     // Only whole lines go on: a tap killed mid-write leaves a partial last line, which an orchestrator drops.
@@ -86,11 +102,11 @@ export function tapIntoTarget(tapArgs: string[], targetConfigPath: string, optio
       for (const line of lines) {
         if (line === '') continue;
         if ((JSON.parse(line) as { type?: string }).type === 'RECORD') out.records++;
-        target.stdin.write(line + '\n');
+        sink.write(line + '\n');
         forwarded += line + '\n';
         if (options.killAfterRecords !== undefined && out.records >= options.killAfterRecords && tap.exitCode === null) tap.kill('SIGKILL');
       }
-    }).on('end', () => target.stdin.end());
+    }).on('end', () => sink.end());
     target.stdin.on('error', () => {}); // the target's own exit code tells what went wrong
     tap.stderr.setEncoding('utf8').on('data', (d: string) => (out.tap.stderr += d));
     target.stdout.pipe(split2()).on('data', (line: string) => {
