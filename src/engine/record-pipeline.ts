@@ -86,7 +86,7 @@ export class RecordPipeline {
       }
       out.push(record);
       outMs.push(ms);
-      const bytes = this.keep ? selectMembers(page.rawRecords[i]!, this.keep) : page.rawRecords[i]!;
+      const bytes = this.keep ? selectMembers(page.rawRecords[i]!, this.keep, page.members?.(i)) : page.rawRecords[i]!;
       raw.push(this.editor ? this.editor.edit(bytes) : bytes);
     }
     return { records: out, ms: outMs, raw, outside, repeats, insane };

@@ -19,13 +19,15 @@ export class UsablePages {
     private readonly logger: Logger,
     private readonly clock: Clock,
     private readonly signal: AbortSignal | undefined,
+    /** Whether records will be projected (a catalog deselects properties): the pages then note their members. */
+    private readonly members = false,
   ) {}
 
   /** The first body (requested ahead, say), parsed; an unusable one is fetched again with `refetch`. */
   async take(first: () => Promise<PageBody>, refetch: () => Promise<PageBody>, page: number, retriesSoFar = 0): Promise<{ page: Page; describe: string }> {
     let retries = retriesSoFar;
     for (let body = await first(); ; body = await refetch()) {
-      const parsed = parsePage(body.bytes, page);
+      const parsed = parsePage(body.bytes, page, { members: this.members });
       if (!(parsed instanceof UnusableBody)) return { page: parsed, describe: body.describe };
       if (parsed.final) throw new ApiDataError(`${body.describe}: ${parsed.reason}.`);
       if (retries >= this.config.maxRetries) throw new ApiDataError(`${body.describe} failed after ${retries} ${retries === 1 ? 'retry' : 'retries'}: ${parsed.reason}.`);

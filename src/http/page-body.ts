@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { MAX_JSON_DEPTH, oneLine } from '../util/json-bytes.js';
+import { MAX_JSON_DEPTH, oneLine, type MemberCommas } from '../util/json-bytes.js';
 import { bodySnippet, MAX_TEXT_BYTES } from './transport.js';
 import { locateRecordSpans, type RecordSpans } from './record-spans.js';
 import { UnusableBody } from './request-with-retries.js';
@@ -18,6 +18,15 @@ export interface Page {
    * not valid UTF-8 are written as the U+FFFD the parsed record holds (which the request has warned about).
    */
   rawRecords: Uint8Array[];
+  /** Where record k's members lie in rawRecords[k], when parsePage was asked for them and knows (for selectMembers). */
+  members?: ((k: number) => MemberCommas | undefined) | undefined;
+}
+
+export interface ParseOptions {
+  /** The longest body parsed as one text to say why it is no page (V8's longest string). */
+  maxTextBytes?: number;
+  /** Note where each record's members lie (for a catalog's projection). */
+  members?: boolean;
 }
 
 /**
@@ -29,14 +38,14 @@ export interface Page {
  * (`maxTextBytes`, V8's limit). A record nesting deeper than MAX_JSON_DEPTH is refused for good (`final`): asking
  * again would get it again.
  */
-export function parsePage(body: string | Buffer, page: number, maxTextBytes = MAX_TEXT_BYTES): Page | UnusableBody {
+export function parsePage(body: string | Buffer, page: number, options: ParseOptions = {}): Page | UnusableBody {
   const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  const located = locateRecordSpans(bytes);
+  const located = locateRecordSpans(bytes, { members: options.members });
   if (located && 'tooDeep' in located) {
     const { index, depth } = located.tooDeep;
     return new UnusableBody(`record ${index} nests ${depth} levels deep; at most ${MAX_JSON_DEPTH} are read`, { final: true });
   }
-  return (located && byRecord(bytes, located, page)) ?? whyUnusable(bytes, maxTextBytes);
+  return (located && byRecord(bytes, located, page)) ?? whyUnusable(bytes, options.maxTextBytes ?? MAX_TEXT_BYTES);
 }
 
 /**
@@ -67,9 +76,13 @@ function byRecord(raw: Buffer, located: RecordSpans, page: number): Page | undef
     return undefined;
   }
   for (const k of lineBreaks) rawRecords[k] = oneLine(rawRecords[k]!);
+  const { commas, commasFrom } = located;
+  // The commas' offsets hold for the bytes as received: not for a record put on one line or decoded again.
+  const oneLined = new Set(lineBreaks);
+  const members = commas && commasFrom && valid && count > 0 ? (k: number) => (oneLined.has(k) ? undefined : { commas, from: commasFrom[k]!, to: commasFrom[k + 1]! }) : undefined;
   const meta = (typeof outer.page === 'object' && outer.page !== null ? outer.page : outer) as Record<string, unknown>;
   const pageSize = nonNegativeInt(meta.pageSize ?? meta.size);
-  return { page, records, totalPages: nonNegativeInt(meta.totalPages), totalElements: nonNegativeInt(meta.totalElements), pageSize: pageSize || undefined, rawRecords };
+  return { page, records, totalPages: nonNegativeInt(meta.totalPages), totalElements: nonNegativeInt(meta.totalElements), pageSize: pageSize || undefined, rawRecords, ...(members ? { members } : {}) };
 }
 
 /** Why a body is no page, from its whole text (when a string can hold it). */

@@ -5,14 +5,15 @@ import { CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, MAX_JSON_DEPTH, MemberNames, 
  * its own and written out as the API sent it (never serialised again: JSON.stringify was the largest cost per record
  * after JSON.parse, and it changes numbers that JavaScript cannot hold exactly). The page is an object whose last
  * member named `data` (however the name is written: `"d\u0061ta"` is `data`, and of two, JSON.parse keeps the last)
- * holds an array, or null for no records. Returns the spans; `{ tooDeep }` for a record that nests deeper than
+ * holds an array, or null for no records. With `members`, the commas directly inside each record are noted too
+ * (for selectMembers, which then looks at member names only). Returns the spans; `{ tooDeep }` for a record that nests deeper than
  * MAX_JSON_DEPTH; undefined for any other shape (not an object, no `data` array, unterminated), which the caller then
  * reports from the whole text.
  *
  * It walks structure without validating what lies inside values: the caller parses every part (the body with a
  * stand-in for the array, then each record), and every byte is in exactly one part.
  */
-export function locateRecordSpans(body: Uint8Array): RecordSpans | TooDeep | undefined {
+export function locateRecordSpans(body: Uint8Array, options: { members?: boolean } = {}): RecordSpans | TooDeep | undefined {
   const n = body.length;
   let i = skipSpace(body, 0);
   if (body[i] !== OPEN_BRACE) return undefined;
@@ -30,7 +31,7 @@ export function locateRecordSpans(body: Uint8Array): RecordSpans | TooDeep | und
     if (body[i] !== COLON) return undefined;
     i = skipSpace(body, i + 1);
     if (isData && body[i] === OPEN_BRACKET) {
-      const spans: RecordSpans = { spans: [], lineBreaks: [], arrayStart: i, arrayEnd: -1 };
+      const spans: RecordSpans = { spans: [], lineBreaks: [], arrayStart: i, arrayEnd: -1, ...(options.members ? { commas: [], commasFrom: [] } : {}) };
       const read = readElements(body, i + 1, spans);
       if (typeof read !== 'number') return read;
       if (read < 0) return undefined;
@@ -40,7 +41,7 @@ export function locateRecordSpans(body: Uint8Array): RecordSpans | TooDeep | und
       const start = i;
       i = skipValue(body, i);
       // A later "data" replaces an earlier one, as in JSON.parse: null means no records, anything else is no page.
-      if (isData) found = isNull(body, start, i) ? { spans: [], lineBreaks: [], arrayStart: start, arrayEnd: i } : undefined;
+      if (isData) found = isNull(body, start, i) ? { spans: [], lineBreaks: [], arrayStart: start, arrayEnd: i, ...(options.members ? { commas: [], commasFrom: [0] } : {}) } : undefined;
     }
     if (i < 0 || i >= n) return undefined;
     i = skipSpace(body, i);
@@ -57,6 +58,9 @@ export interface RecordSpans {
   /** Where the "data" array (or null) begins and ends (just past it). */
   arrayStart: number;
   arrayEnd: number;
+  /** When asked for: the commas directly inside each record, relative to its start, record k's from commasFrom[k] to commasFrom[k + 1]. */
+  commas?: number[];
+  commasFrom?: number[];
 }
 
 /** A record nesting deeper than MAX_JSON_DEPTH: its index and depth. */
@@ -75,12 +79,15 @@ function isNull(b: Uint8Array, start: number, end: number): boolean {
  * Record each element of the array whose '[' is just before i: the index past its ']', -1 to give up, or the first
  * element nesting deeper than MAX_JSON_DEPTH.
  */
-function readElements(b: Uint8Array, i: number, { spans, lineBreaks }: RecordSpans): number | TooDeep {
+function readElements(b: Uint8Array, i: number, { spans, lineBreaks, commas, commasFrom }: RecordSpans): number | TooDeep {
   const shape = new ValueShape();
+  shape.commas = commas;
   i = skipSpace(b, i);
+  commasFrom?.push(0);
   if (b[i] === CLOSE_BRACKET) return i + 1;
   for (;;) {
     const end = skipValue(b, i, shape);
+    commasFrom?.push(commas!.length);
     if (end < 0 || end === i) return -1;
     if (shape.depth > MAX_JSON_DEPTH) return { tooDeep: { index: spans.length / 2, depth: shape.depth } };
     if (shape.lineBreaks) lineBreaks.push(spans.length / 2);

@@ -20,10 +20,15 @@ const CR = 0x0d;
 /** The deepest nesting a record (an object at depth 1) may have; deeper ones are refused before anything parses them. */
 export const MAX_JSON_DEPTH = 1000;
 
-/** What skipValue saw of the value it passed: its deepest nesting (0 for a scalar), and any line break between tokens. */
+/**
+ * What skipValue saw of the value it passed: its deepest nesting (0 for a scalar), and any line break between tokens.
+ * When `commas` is given, the offset of every comma directly inside the value (an object's members, an array's
+ * elements) is appended to it, relative to the value's start: what selectMembers needs to split an object.
+ */
 export class ValueShape {
   depth = 0;
   lineBreaks = false;
+  commas: number[] | undefined = undefined;
 }
 
 function isSpace(c: number | undefined): boolean {
@@ -76,6 +81,8 @@ export function skipValue(b: Uint8Array, i: number, shape?: ValueShape): number 
 
 function skipCompound(b: Uint8Array, i: number, shape: ValueShape | undefined): number {
   const n = b.length;
+  const start = i;
+  const commas = shape?.commas;
   let depth = 0;
   let deepest = 0;
   let lineBreaks = false;
@@ -95,6 +102,8 @@ function skipCompound(b: Uint8Array, i: number, shape: ValueShape | undefined): 
         }
         return i + 1;
       }
+    } else if (c === COMMA) {
+      if (depth === 1 && commas) commas.push(i - start);
     } else if (c === LF || c === CR) {
       lineBreaks = true;
     }
@@ -140,15 +149,24 @@ function bytesAt(b: Uint8Array, at: number, bytes: Uint8Array): boolean {
 export class MemberNames {
   private readonly byLength = new Map<number, Array<{ bytes: Uint8Array; text: string }>>();
   private readonly all: ReadonlySet<string>;
+  /** The first byte of each name as written (a backslash may start any name): a member starting otherwise is none. */
+  private readonly firsts = new Uint8Array(256);
 
   constructor(names: Iterable<string>) {
     this.all = new Set(names);
+    this.firsts[BACKSLASH] = 1;
     for (const text of this.all) {
       const bytes = Buffer.from(text, 'utf8');
+      this.firsts[bytes.length > 0 ? bytes[0]! : QUOTE] = 1;
       const group = this.byLength.get(bytes.length) ?? [];
       group.push({ bytes, text });
       this.byLength.set(bytes.length, group);
     }
+  }
+
+  /** Whether the member name whose opening quote is at `start` may be one of these (its first byte says it is not, mostly). */
+  mayBe(b: Uint8Array, start: number): boolean {
+    return this.firsts[b[start + 1]!] === 1;
   }
 
   /** The name (as kept) of the member name whose quotes span [start, end), or undefined if it is not kept. */
@@ -172,50 +190,89 @@ export class MemberNames {
  * each copied byte for byte (`"name": value` as written), in their order. A name given more than once keeps only its
  * last member, as JSON.parse (and so the record check) sees it.
  */
-export function selectMembers(record: Uint8Array, keep: MemberNames): Uint8Array {
-  const n = record.length;
-  // [start, end) of each kept member, and its name; a later member of the same name replaces an earlier one.
+export function selectMembers(record: Uint8Array, keep: MemberNames, split?: MemberCommas): Uint8Array {
+  // [start, end) of each kept member; a later member of the same name replaces an earlier one (its start set to -1).
   const starts: number[] = [];
   const ends: number[] = [];
-  const names: string[] = [];
+  let at: Map<string, number> | undefined;
+  let kept = 0;
+  let length = 1;
+  const take = (start: number, nameEnd: number, end: number): void => {
+    if (!keep.mayBe(record, start)) return;
+    const name = keep.find(record, start, nameEnd < 0 ? skipString(record, start) : nameEnd);
+    if (name === undefined) return;
+    at ??= new Map();
+    const earlier = at.get(name);
+    if (earlier !== undefined) {
+      length -= ends[earlier]! - starts[earlier]! + 1;
+      starts[earlier] = -1;
+      kept--;
+    }
+    at.set(name, starts.length);
+    starts.push(start);
+    ends.push(end);
+    length += end - start + 1;
+    kept++;
+  };
+  if (split) membersBetweenCommas(record, split, take);
+  else membersByWalking(record, take);
+  // One comma per member after the first, and the two braces: length counted a comma for each member, and "{".
+  const out = Buffer.allocUnsafe(kept === 0 ? 2 : length);
+  let to = 0;
+  out[to++] = OPEN_BRACE;
+  for (let k = 0; k < starts.length; k++) {
+    const start = starts[k]!;
+    if (start < 0) continue;
+    if (to > 1) out[to++] = COMMA;
+    out.set(record.subarray(start, ends[k]), to);
+    to += ends[k]! - start;
+  }
+  out[to] = CLOSE_BRACE;
+  return out;
+}
+
+/** The commas between an object's members, as skipValue found them: `commas[from]` to `commas[to]` (excluded). */
+export interface MemberCommas {
+  commas: readonly number[];
+  from: number;
+  to: number;
+}
+
+/** Each member of the object, found by walking its bytes. */
+function membersByWalking(record: Uint8Array, take: (start: number, nameEnd: number, end: number) => void): void {
+  const n = record.length;
   let i = skipSpace(record, 0) + 1;
   for (;;) {
     i = skipSpace(record, i);
-    if (i >= n || record[i] !== QUOTE) break;
+    if (i >= n || record[i] !== QUOTE) return;
     const start = i;
     const nameEnd = skipString(record, i);
-    if (nameEnd < 0) break;
+    if (nameEnd < 0) return;
     i = skipSpace(record, skipSpace(record, nameEnd) + 1);
     const end = skipValue(record, i);
-    if (end < 0) break;
-    const name = keep.find(record, start, nameEnd);
-    if (name !== undefined) {
-      const earlier = names.indexOf(name);
-      if (earlier >= 0) {
-        starts.splice(earlier, 1);
-        ends.splice(earlier, 1);
-        names.splice(earlier, 1);
-      }
-      starts.push(start);
-      ends.push(end);
-      names.push(name);
-    }
+    if (end < 0) return;
+    take(start, nameEnd, end);
     i = skipSpace(record, end);
-    if (record[i] !== COMMA) break;
+    if (record[i] !== COMMA) return;
     i++;
   }
-  let length = 2 + Math.max(0, starts.length - 1);
-  for (let k = 0; k < starts.length; k++) length += ends[k]! - starts[k]!;
-  const out = Buffer.allocUnsafe(length);
-  let at = 0;
-  out[at++] = OPEN_BRACE;
-  for (let k = 0; k < starts.length; k++) {
-    if (k > 0) out[at++] = COMMA;
-    out.set(record.subarray(starts[k], ends[k]), at);
-    at += ends[k]! - starts[k]!;
+}
+
+/**
+ * Each member of the object (starting at 0, no space before it), found between the commas a walk already saw: only
+ * each member's name is looked at, not its value. The record must be valid JSON (it was parsed).
+ */
+function membersBetweenCommas(record: Uint8Array, { commas, from, to }: MemberCommas, take: (start: number, nameEnd: number, end: number) => void): void {
+  // nameEnd -1: found only for a member whose name may be kept.
+  let begin = 1;
+  for (let k = from; k <= to; k++) {
+    let end = k < to ? commas[k]! : record.length - 1;
+    const start = skipSpace(record, begin);
+    begin = end + 1;
+    if (record[start] !== QUOTE) continue; // an empty object
+    while (isSpace(record[end - 1])) end--;
+    take(start, -1, end);
   }
-  out[at] = CLOSE_BRACE;
-  return out;
 }
 
 /** The value on one line: every space, tab and line break between tokens dropped, strings and tokens copied as they are. */

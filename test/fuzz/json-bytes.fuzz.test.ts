@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { MemberNames, nestingDepth, oneLine, selectMembers } from '../../src/util/json-bytes.js';
+import { MemberNames, nestingDepth, oneLine, selectMembers, skipSpace, skipValue, ValueShape } from '../../src/util/json-bytes.js';
 import { rng } from '../support/rng.js';
 import { json, key, looseText, name, params, text, TIMEOUT } from './fuzz.js';
 
@@ -28,9 +28,16 @@ describe('selectMembers fuzzed against the JavaScript projection', () => {
     fc.assert(fc.property(recordText, fc.array(key, { maxLength: 4 }), fc.nat(), ({ text: t, names, lineBreaks }, extra, take) => {
       const keep = new Set([...names.filter((_, i) => (take >> i) & 1), ...extra]);
       const bytes = Buffer.from(t, 'utf8');
-      const selected = Buffer.from(selectMembers(lineBreaks ? oneLine(bytes) : bytes, new MemberNames(keep))).toString('utf8');
+      const line = lineBreaks ? oneLine(bytes) : bytes;
+      const selected = Buffer.from(selectMembers(line, new MemberNames(keep))).toString('utf8');
       expect(selected).not.toMatch(/[\r\n]/);
       expect(JSON.parse(selected)).toEqual(pick(JSON.parse(t) as Record<string, unknown>, keep));
+      // Split at the commas a walk noted (as pages do for a projection), the same bytes.
+      const shape = new ValueShape();
+      shape.commas = [];
+      const start = skipSpace(line, 0);
+      const record = line.subarray(start, skipValue(line, start, shape));
+      expect(Buffer.from(selectMembers(record, new MemberNames(keep), { commas: shape.commas, from: 0, to: shape.commas.length })).toString('utf8')).toBe(selected);
     }), params());
   }, TIMEOUT);
 

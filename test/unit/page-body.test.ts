@@ -71,11 +71,11 @@ describe('parsePage', () => {
 
   it('from bytes, reports a body that is no page and longer than a string can be, without decoding it', () => {
     const broken = Buffer.from(JSON.stringify({ data: [{ uuid: 'a' }, { uuid: 'b' }] }, null, 2).slice(0, -2));
-    const reason = (parsePage(broken, 0, broken.length - 1) as UnusableBody).reason;
+    const reason = (parsePage(broken, 0, { maxTextBytes: broken.length - 1 }) as UnusableBody).reason;
     expect(reason).toBe(`the response is not a JSON object with a "data" array, and at ${broken.length} bytes it is too long to be parsed as one text to say more (${broken.length - 1} bytes at most); it starts ${JSON.stringify('{ "data": [ { "uuid": "a" }, { "uuid": "b" } ]')}`);
     // Record by record, a page of any length is read.
     const pretty = Buffer.from(JSON.stringify({ data: [{ uuid: 'a' }, { uuid: 'b' }] }, null, 2));
-    expect((parsePage(pretty, 0, 10) as Page).records).toEqual([{ uuid: 'a' }, { uuid: 'b' }]);
+    expect((parsePage(pretty, 0, { maxTextBytes: 10 }) as Page).records).toEqual([{ uuid: 'a' }, { uuid: 'b' }]);
   });
 
   it('quotes only the start of a long unusable body', () => {
