@@ -19,9 +19,13 @@ import type { PathNode } from './property-paths.js';
  */
 export class RecordEditor {
   private readonly root: Compiled;
-  /** Quoted hex HMACs (`"…"`) by the bytes hashed (as latin1 text). */
-  private readonly cache = new Map<string, Buffer>();
-
+  /**
+   * Hex HMACs by the bytes hashed (as latin1 text), in two generations: when the newer is full, it becomes the older
+   * and the oldest is let go, so values that keep coming back (a booker's e-mail) survive a flood of ones that never
+   * do (e-ticket numbers).
+   */
+  private cache = new Map<string, string>();
+  private older = new Map<string, string>();
   constructor(
     tree: PathNode,
     private readonly hashKey: string,
@@ -45,19 +49,21 @@ export class RecordEditor {
   }
 
   /**
-   * The hash of b[start, end) as a JSON string. The same values come back record after record (a booker's e-mail, a
-   * traveller's name), and one HMAC costs microseconds (node:crypto's cost per call, whatever the length): the last
-   * HASH_CACHE_SIZE distinct texts are remembered, by their bytes.
+   * The hash of b[start, end). The same values come back record after record (a booker's e-mail, a traveller's name),
+   * and one HMAC costs microseconds (node:crypto's cost per call, whatever the length): the last distinct texts are
+   * remembered, by their bytes (HASH_CACHE_SIZE to twice as many).
    */
-  private quotedHash(b: Buffer, start: number, end: number): Buffer {
+  private cachedHash(b: Buffer, start: number, end: number): string {
     const key = b.toString('latin1', start, end);
-    let quoted = this.cache.get(key);
-    if (quoted === undefined) {
-      quoted = Buffer.from(`"${this.hash(b.subarray(start, end))}"`, 'latin1');
-      if (this.cache.size >= HASH_CACHE_SIZE) this.cache.clear();
-      this.cache.set(key, quoted);
+    let hex = this.cache.get(key);
+    if (hex !== undefined) return hex;
+    hex = this.older.get(key) ?? this.hash(b.subarray(start, end));
+    if (this.cache.size >= HASH_CACHE_SIZE) {
+      this.older = this.cache;
+      this.cache = new Map();
     }
-    return quoted;
+    this.cache.set(key, hex);
+    return hex;
   }
 
   /** Past the object whose '{' is at i, listing the edits its members on a path need. */
@@ -124,17 +130,17 @@ export class RecordEditor {
   private hashEdit(b: Buffer, start: number, end: number, edits: Edits): void {
     const c = b[start];
     if (c === NULL_N) return; // null stays null
-    let quoted: Buffer;
+    let quoted: string;
     if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       const text = oneLine(b.subarray(start, end));
-      quoted = this.quotedHash(Buffer.from(text.buffer, text.byteOffset, text.length), 0, text.length);
+      quoted = this.cachedHash(Buffer.from(text.buffer, text.byteOffset, text.length), 0, text.length);
     } else if (c !== QUOTE) {
-      quoted = this.quotedHash(b, start, end);
+      quoted = this.cachedHash(b, start, end);
     } else if (hasByte(b, BACKSLASH, start + 1, end - 1)) {
       const text = Buffer.from(JSON.parse(b.toString('utf8', start, end)) as string, 'utf8');
-      quoted = this.quotedHash(text, 0, text.length);
+      quoted = this.cachedHash(text, 0, text.length);
     } else {
-      quoted = this.quotedHash(b, start + 1, end - 1);
+      quoted = this.cachedHash(b, start + 1, end - 1);
     }
     edits.ranges.push(start, end);
     edits.with.push(quoted);
@@ -144,7 +150,8 @@ export class RecordEditor {
 /** Ranges of the record ([start, end) pairs) each replaced by a hash written as a JSON string, or removed. */
 interface Edits {
   ranges: number[];
-  with: Array<Buffer | undefined>;
+  /** The hex digest written in place of a range (with its quotes), or undefined to remove the range. */
+  with: Array<string | undefined>;
 }
 
 /**
@@ -182,7 +189,7 @@ function applyEdits(b: Buffer, edits: Edits): Buffer {
     }
   }
   let length = b.length;
-  for (let k = 0; k < count; k++) length += (edits.with[k]?.length ?? 0) - (ranges[2 * k + 1]! - ranges[2 * k]!);
+  for (let k = 0; k < count; k++) length += (edits.with[k] === undefined ? 0 : edits.with[k]!.length + 2) - (ranges[2 * k + 1]! - ranges[2 * k]!);
   const out = Buffer.allocUnsafe(length);
   let from = 0;
   let at = 0;
@@ -190,8 +197,12 @@ function applyEdits(b: Buffer, edits: Edits): Buffer {
     const k = order ? order[j]! : j;
     const start = ranges[2 * k]!;
     at += b.copy(out, at, from, start);
-    const replacement = edits.with[k];
-    if (replacement) at += replacement.copy(out, at);
+    const hex = edits.with[k];
+    if (hex !== undefined) {
+      out[at] = QUOTE;
+      at += out.write(hex, at + 1, 'latin1') + 1;
+      out[at++] = QUOTE;
+    }
     from = ranges[2 * k + 1]!;
   }
   b.copy(out, at, from);
@@ -236,7 +247,7 @@ function compile(node: PathNode): Compiled {
 }
 
 const NULL_N = 0x6e;
-/** Distinct hashed texts remembered (about 250 bytes each); the memory is cleared when it is full. */
+/** Distinct hashed texts in the newer generation of the cache (about 150 bytes each). */
 const HASH_CACHE_SIZE = 10_000;
 
 /**

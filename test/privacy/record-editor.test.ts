@@ -71,6 +71,19 @@ describe('record editor', () => {
     expect(edit(editor(['booker.email', 'passengers[].person.email', 'seats[]']), text)).toBe(text);
   });
 
+  test('remembers hashes: a value that keeps coming back is hashed once, however many values come only once', () => {
+    const e = editor(['e', 'x']);
+    const hashed: string[] = [];
+    const hash = e.hash.bind(e);
+    e.hash = (text) => {
+      hashed.push(Buffer.from(text).toString('utf8'));
+      return hash(text);
+    };
+    for (let k = 0; k < 25_000; k++) expect(edit(e, `{"e":"ada@example.com","x":"ticket-${k}"}`)).toBe(`{"e":"${hmac('ada@example.com')}","x":"${hmac(`ticket-${k}`)}"}`);
+    expect(hashed.filter((t) => t === 'ada@example.com')).toHaveLength(1);
+    expect(hashed).toHaveLength(25_001);
+  });
+
   test('agrees with a reference implementation on parsed values, byte for byte on compact JSON', () => {
     fc.assert(
       fc.property(valueArb, pathsArb, (record, paths) => {
