@@ -89,7 +89,10 @@ export class Transport {
         stream.once('error', reject);
       });
       const tooLarge = (): Exchange => {
-        stream.destroy(); // the connection closes here, whatever the server is still sending
+        // The connection closes here, whatever the server is still sending: the socket itself, not only got's stream,
+        // so that nothing between them can go on reading (and discarding) the rest of the body.
+        response.socket?.destroy();
+        stream.destroy();
         return { kind: 'too-large', status: response.statusCode, limitBytes: this.maxResponseBytes, durationMs: performance.now() - started };
       };
       // A plain body that says up front it is too large is not downloaded at all; one that says it fits is read into

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { closeSync, ftruncateSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import nock from 'nock';
+import nock from '../support/nock.js';
 import { read } from '../../src/commands/airbyte.js';
 import { singerSync } from '../../src/commands/singer-sync.js';
 import { runCli } from '../support/cli.js';
@@ -72,7 +72,6 @@ const airbyteRead = (config: string, catalog: string) =>
 
 // Bad input is refused before any request: none may go out.
 beforeAll(() => nock.disableNetConnect());
-afterAll(() => nock.enableNetConnect());
 
 describe('bad input: one clear message naming the file, exit code 2, no stack trace', () => {
   it.each(CONFIGS)('config %s', async (name, pattern) => {

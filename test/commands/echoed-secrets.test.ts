@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, afterAll, describe, expect, it, jest } from '@jest/globals';
 import { PassThrough } from 'node:stream';
-import nock from 'nock';
+import nock from '../support/nock.js';
 import { reportError } from '../../src/cli/run-command.js';
 import { check, read, reportAirbyteError } from '../../src/commands/airbyte.js';
 import { CONFIGURED_CATALOG } from '../support/modes.js';
@@ -44,7 +44,6 @@ function captureOutput(): { stdout: string[]; stderr: string[]; restore: () => v
 }
 
 beforeAll(() => nock.disableNetConnect());
-afterAll(() => nock.enableNetConnect());
 afterEach(() => nock.cleanAll());
 
 describe('an API error body that echoes the secret, encoded, and an unregistered token', () => {

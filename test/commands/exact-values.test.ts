@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import nock from 'nock';
+import nock from '../support/nock.js';
 import { read } from '../../src/commands/airbyte.js';
 import { singerSync } from '../../src/commands/singer-sync.js';
 import { memoryLogger } from '../support/quiet-logger.js';

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { PassThrough } from 'node:stream';
-import nock from 'nock';
+import nock from '../support/nock.js';
 import { runCommand } from '../../src/cli/run-command.js';
 import { read } from '../../src/commands/airbyte.js';
 import { singerSync } from '../../src/commands/singer-sync.js';
@@ -15,7 +15,6 @@ import { tempDir, writeJson } from '../support/cli.js';
 const BASE = 'https://api.signal.test';
 
 beforeAll(() => nock.disableNetConnect()); // no interceptor: any request would fail with a nock error
-afterAll(() => nock.enableNetConnect());
 afterEach(() => {
   process.exitCode = undefined;
   jest.restoreAllMocks();

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
-import nock from 'nock';
+import nock from '../support/nock.js';
 import { singerSync } from '../../src/commands/singer-sync.js';
 import { memoryLogger } from '../support/quiet-logger.js';
 import { tempDir, writeJson } from '../support/cli.js';

@@ -1,4 +1,4 @@
-import nock from 'nock';
+import nock from '../support/nock.js';
 import { OAuth2ClientCredentials } from '../../src/auth/oauth2.js';
 import { resolveConfig } from '../../src/config/load-config.js';
 import type { TapConfig } from '../../src/config/options.js';
@@ -23,7 +23,6 @@ let tokenCount: number;
 let observed: Array<number | string>;
 
 beforeAll(() => nock.disableNetConnect());
-afterAll(() => nock.enableNetConnect());
 beforeEach(() => {
   observed = [];
   transport = new Transport({ timeoutMs: 5000, userAgent: 'unit-test', maxSockets: 4, maxResponseBytes: 1 << 20, observe: (e) => e.endpoint === '/v1/bookings' && observed.push(e.status) });

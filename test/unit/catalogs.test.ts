@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
-import nock from 'nock';
+import nock from '../support/nock.js';
 import { airbyteCatalog, readConfiguredCatalog } from '../../src/catalog/airbyte-catalog.js';
 import { discoverCatalog, selectionFromCatalog } from '../../src/catalog/singer-catalog.js';
 import { read } from '../../src/commands/airbyte.js';

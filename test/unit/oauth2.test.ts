@@ -1,4 +1,4 @@
-import nock from 'nock';
+import nock from '../support/nock.js';
 import { OAuth2ClientCredentials, type OAuth2Options } from '../../src/auth/oauth2.js';
 import { AuthError } from '../../src/errors.js';
 import { Transport } from '../../src/http/transport.js';
@@ -13,7 +13,6 @@ const CLIENT_ID = 'client-id-42';
 let transport: Transport;
 
 beforeAll(() => nock.disableNetConnect());
-afterAll(() => nock.enableNetConnect());
 beforeEach(() => {
   transport = new Transport({ timeoutMs: 5000, userAgent: 'unit-test', maxSockets: 4, maxResponseBytes: 1 << 20 });
 });
