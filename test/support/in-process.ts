@@ -6,9 +6,12 @@ import type { Clock } from '../../src/util/clock.js';
 import { tempDir, writeJson } from './cli.js';
 import { CONFIGURED_CATALOG } from './modes.js';
 import { memoryLogger } from './quiet-logger.js';
+import { assertNoSecrets, secretsOf } from './secrets.js';
 
 export interface InProcessResult {
   messages: Array<Record<string, any>>;
+  /** Every output line as written (what stdout would hold). */
+  stdout: string[];
   /** Output lines that are not JSON (none may be: every message is one line). */
   nonJson: string[];
   error: unknown;
@@ -50,18 +53,21 @@ export function skippingClock(aheadMs = 0): Clock & { slept: number[] } {
 
 /**
  * A sync run in this process, over real HTTP (to the sandbox), with the same command code the CLI runs: Singer
- * (`tap-bookings --config`) or Airbyte (`read` with the configured catalog of support/modes.ts).
+ * (`tap-bookings --config`) or Airbyte (`read` with the configured catalog of support/modes.ts). As runCli does, it
+ * rejects output, logs or an error message holding the config's client secret or hash key, or a sandbox access token.
  */
 export async function syncInProcess(protocol: 'singer' | 'airbyte', config: Record<string, unknown>, state?: unknown, options: InProcessOptions = {}): Promise<InProcessResult> {
   const dir = tempDir();
   const out = new PassThrough();
   const messages: Array<Record<string, any>> = [];
   const nonJson: string[] = [];
+  const lines: string[] = [];
   let partial = '';
   out.on('data', (chunk: Buffer) => {
     const parts = (partial + chunk.toString()).split('\n');
     partial = parts.pop()!;
     for (const line of parts.filter(Boolean)) {
+      lines.push(line);
       let message: Record<string, any>;
       try {
         message = JSON.parse(line) as Record<string, any>;
@@ -88,8 +94,13 @@ export async function syncInProcess(protocol: 'singer' | 'airbyte', config: Reco
   } catch (err) {
     error = err;
   }
-  if (partial) nonJson.push(partial);
-  return { messages, nonJson, error, log: logger.lines, slept: clock.slept };
+  if (partial) {
+    lines.push(partial);
+    nonJson.push(partial);
+  }
+  const report = error === undefined ? '' : error instanceof Error ? error.message : String(error);
+  assertNoSecrets(`${lines.join('\n')}\n${logger.lines.join('\n')}\n${report}`, secretsOf(['--config', configPath]), 'The output of an in-process sync');
+  return { messages, stdout: lines, nonJson, error, log: logger.lines, slept: clock.slept };
 }
 
 /** A Singer sync run in this process (see syncInProcess). */
