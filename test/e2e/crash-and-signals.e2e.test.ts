@@ -5,6 +5,7 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { systemClock, type Clock } from '../../src/util/clock.js';
 import { BIN, lastStateInput, mergeByUuid, recordsOf, runCli, tempDir, writeJson } from '../support/cli.js';
 import { expectGroundTruth, truthOf } from '../support/ground-truth.js';
+import { singerSyncInProcess } from '../support/in-process.js';
 
 /**
  * Crash safety over real processes: kill -9 at random points and resume from the last STATE written,
@@ -18,7 +19,7 @@ describe('crash safety', () => {
   const clock: Clock = { now: systemClock.now, sleep: (ms, signal) => (held ? new Promise(() => {}) : systemClock.sleep(ms, signal)) };
   beforeEach(async () => {
     held = false;
-    sandbox = await startSandbox({ records: 2000, seed: 5, faults: { latencyMs: 5 }, clock });
+    sandbox = await startSandbox({ records: 1000, seed: 5, faults: { latencyMs: 5 }, clock });
     dir = tempDir();
   });
   afterEach(() => sandbox.stop());
@@ -33,7 +34,8 @@ describe('crash safety', () => {
     let seed = 12345;
     const nextRandom = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
     for (let attempt = 0; attempt < 6; attempt++) {
-      const killAfter = attempt < 5 ? Math.floor(50 + nextRandom() * 300) : Infinity;
+      // Kills after 70 to 174 records, well short of the about 860 flights and hotels in all: each run is killed mid-sync.
+      const killAfter = attempt < 5 ? Math.floor(25 + nextRandom() * 150) : Infinity;
       let records = 0;
       const run = await runCli(['--config', config(), ...(state === undefined ? [] : ['--state', writeJson(dir, `s${attempt}.json`, state)])], {
         onMessage: (m, kill) => {
@@ -72,10 +74,10 @@ describe('crash safety', () => {
     expect(run.messages.at(-1)?.type).toBe('STATE');
     expect(run.stderr).toMatch(new RegExp(`${signal} received: stopping`));
     expect(run.stderr).not.toMatch(/\n\s+at /);
-    // The last state is a sound place to resume from.
+    // The last state is a sound place to resume from (the resumed sync is the engine's work: in process).
     sandbox.faults.update({ latencyMs: 0 });
-    const rerun = await runCli(['--config', config(), '--state', writeJson(dir, 's.json', lastStateInput(run.messages))]);
-    expect(rerun.code).toBe(0);
+    const rerun = await singerSyncInProcess(sandbox.tapConfig({ backoff_factor: 0.01 }), lastStateInput(run.messages));
+    expect(rerun.error).toBeUndefined();
     expectGroundTruth(mergeByUuid(recordsOf(rerun.messages), mergeByUuid(recordsOf(run.messages))), truthOf(sandbox));
   });
 
