@@ -18,7 +18,7 @@ const SHAPES: Array<{ name: string; sandbox: Partial<SandboxOptions>; tap?: Reco
   { name: 'unsorted, totalPages too small', sandbox: { sort: 'none', shortTotalPages: true } },
   { name: 'flickering totals, sorted', sandbox: { flickerTotals: true } },
   { name: 'flickering totals, unsorted', sandbox: { flickerTotals: true, sort: 'none' } },
-  { name: 'page size capped silently, window end inclusive', sandbox: { capPageSize: 15, toInclusive: true } },
+  { name: 'page size capped silently, window end inclusive', sandbox: { capPageSize: 7, toInclusive: true } },
   { name: 'window ignored, unsorted', sandbox: { ignoreWindow: true, sort: 'none' } },
 ];
 
@@ -27,8 +27,8 @@ describe('no record lost, whatever the API shape', () => {
   afterEach(() => sandbox.stop());
 
   it.each(SHAPES)('$name', async ({ sandbox: shape, tap }) => {
-    sandbox = await startSandbox({ records: 600, seed: 5, bookingTypes: { FLIGHT: 0.5, HOTEL: 0.5 }, ...shape });
-    const config = sandbox.tapConfig({ page_size: 20, max_concurrency: 4, ...tap });
+    sandbox = await startSandbox({ records: 300, seed: 5, bookingTypes: { FLIGHT: 0.5, HOTEL: 0.5 }, ...shape });
+    const config = sandbox.tapConfig({ page_size: 10, max_concurrency: 4, ...tap });
     // After every 2 page requests, change 2 records and add 1, ten times, while the first sync reads.
     sandbox.faults.schedule({ every: 2, mutate: 2, insert: 1, times: 10 });
     const first = await singerSyncInProcess(config);
