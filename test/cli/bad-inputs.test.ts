@@ -2,11 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, ftruncateSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import nock from '../support/nock.js';
-import { read } from '../../src/commands/airbyte.js';
-import { singerSync } from '../../src/commands/singer-sync.js';
 import { runCli } from '../support/cli.js';
 import { expectAirbyteMessages } from '../support/airbyte-protocol.js';
-import { runCommandInProcess } from '../support/command.js';
+import { readCommandInProcess, singerCommandInProcess } from '../support/command.js';
 import { CONFIGURED_CATALOG } from '../support/modes.js';
 import { tempDir, writeJson } from '../support/cli.js';
 
@@ -62,79 +60,36 @@ function expectOneClearMessage(run: { code: number | null | undefined; stderr: s
   expect(run.stderr.trim().split('\n')[0]).toMatch(/^tap-bookings: /);
 }
 
-/** `tap-bookings --config ... [--state ...] [--catalog ...]`, run in process as the CLI runs it. */
-const singer = (config: string, options: { state?: string; catalog?: string } = {}) =>
-  runCommandInProcess('singer', ['--config', config], (logger, signal, out) => singerSync({ config: [config], state: options.state, catalog: options.catalog, out }, logger, signal));
-
-/** `tap-bookings read --config ... --catalog ...`, run in process as the CLI runs it. */
-const airbyteRead = (config: string, catalog: string) =>
-  runCommandInProcess('airbyte', ['--config', config], (logger, signal, out) => read({ config, catalog, out }, logger, signal));
-
 // Bad input is refused before any request: none may go out.
 beforeAll(() => nock.disableNetConnect());
 
 describe('bad input: one clear message naming the file, exit code 2, no stack trace', () => {
   it.each(CONFIGS)('config %s', async (name, pattern) => {
     const file = resolve(dir, 'config', name);
-    const run = await singer(file);
+    const run = await singerCommandInProcess(file);
     expectOneClearMessage(run, file, pattern);
     expect(run.stdout).toEqual([]);
   });
 
   it.each(STATES)('state %s', async (name, pattern) => {
     const file = resolve(dir, 'state', name);
-    const run = await singer(good, { state: file });
+    const run = await singerCommandInProcess(good, { state: file });
     expectOneClearMessage(run, file, pattern);
     expect(run.stdout).toEqual([]);
   });
 
   it.each(CATALOGS)('catalog %s', async (name, pattern) => {
     const file = resolve(dir, 'catalog', name);
-    const run = await singer(good, { catalog: file });
+    const run = await singerCommandInProcess(good, { catalog: file });
     expectOneClearMessage(run, file, pattern);
     expect(run.stdout).toEqual([]);
   });
 
   it('config lookback_window_seconds 1e15 with a state: the setting and its range, not "Invalid time value"', async () => {
     const file = resolve(dir, 'config', 'lookback-too-large.json');
-    const run = await singer(file, { state: resolve('sample-state.json') });
+    const run = await singerCommandInProcess(file, { state: resolve('sample-state.json') });
     expectOneClearMessage(run, file, /lookback_window_seconds: must be from 0 to 315360000 \(got 1000000000000000\)/);
     expect(run.stdout).toEqual([]);
-  });
-});
-
-/** What only the process shows: the exit code, the report on stderr, stdout left empty, the options' parsing. */
-describe('bad input to the CLI process', () => {
-  it('config truncated.json: exit code 2, one line on stderr naming the file, nothing on stdout', async () => {
-    const file = resolve(dir, 'config', 'truncated.json');
-    const run = await runCli(['--config', file]);
-    expectOneClearMessage(run, file, /is not valid JSON/);
-    expect(run.stdout).toEqual([]);
-  });
-
-  it('shows the stack trace with --debug', async () => {
-    const run = await runCli(['--config', resolve(dir, 'config', 'truncated.json'), '--debug']);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/\n\s+at /);
-  });
-
-  it('shows the stack trace with LOG_LEVEL=debug', async () => {
-    const run = await runCli(['--config', resolve(dir, 'config', 'truncated.json')], { env: { LOG_LEVEL: 'debug' } });
-    expect(run.stderr).toMatch(/\n\s+at /);
-  });
-
-  it('rejects an unknown option with exit code 2', async () => {
-    const run = await runCli(['--config', good, '--no-such-option']);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/Unknown argument/);
-  });
-
-  it('read with a bad config: a TRACE ERROR config_error on stdout, exit code 2', async () => {
-    const file = resolve(dir, 'config', 'missing-base-url.json');
-    const run = await runCli(['read', '--config', file, '--catalog', writeJson(tempDir(), 'catalog.json', CONFIGURED_CATALOG)]);
-    expect(run.code).toBe(2);
-    expectAirbyteMessages(run.messages);
-    expect(run.messages).toContainEqual(expect.objectContaining({ type: 'TRACE', trace: expect.objectContaining({ error: expect.objectContaining({ failure_type: 'config_error', message: expect.stringMatching(/base_url: is required/) }) }) }));
   });
 });
 
@@ -148,8 +103,8 @@ describe('an input file that is not a small regular file: exit 2 at once, nothin
   ftruncateSync(fd, 10 * 1024 * 1024 + 1); // sparse: instant
   closeSync(fd);
 
-  // A tap that blocked would be killed by runCli after 30 s and the test would fail; none of this measures speed.
-  const options = { timeoutMs: 30_000 };
+  // In process: the reader opens nothing but regular files, and opens those non-blocking (src/io/read-json-file.ts),
+  // so even a reader that did open the FIFO would find it empty rather than wait.
   it.each([
     ['--config', fifo, /Config file \S+ is not a regular file \(a FIFO\)\./],
     ['--state', fifo, /State file \S+ is not a regular file \(a FIFO\)\./],
@@ -159,16 +114,56 @@ describe('an input file that is not a small regular file: exit 2 at once, nothin
     ['--catalog', '/dev/zero', /Catalog file \/dev\/zero is not a regular file \(a character device\)\./],
     ['--config', big, /Config file \S+ is too large \(10485761 bytes\); the limit is 10 MB\./],
   ])('%s %s', async (option, file, pattern) => {
-    const args = option === '--config' ? ['--config', file] : ['--config', good, option, file];
-    const run = await runCli(args, options);
+    const run = option === '--config' ? await singerCommandInProcess(file) : await singerCommandInProcess(good, { [option.slice(2)]: file });
     expectOneClearMessage(run, file, pattern);
     expect(run.stdout).toEqual([]);
   });
 
-  it('read --config FIFO answers a TRACE config_error and exits 2', async () => {
-    const run = await runCli(['read', '--config', fifo, '--catalog', writeJson(tmp, 'catalog.json', CONFIGURED_CATALOG)], options);
+  /** What only the process shows: the exit code, the report on stderr and nothing else there, stdout left empty. */
+  it('read --config FIFO in the CLI process: a TRACE config_error, and exit code 2', async () => {
+    // A tap that blocked would be killed by runCli after 30 s and the test would fail; none of this measures speed.
+    const run = await runCli(['read', '--config', fifo, '--catalog', writeJson(tmp, 'catalog.json', CONFIGURED_CATALOG)], { timeoutMs: 30_000 });
     expect(run.code).toBe(2);
-    expect(JSON.stringify(run.messages)).toMatch(/is not a regular file \(a FIFO\).*config_error/);
+    expect(run.messages).toContainEqual(expect.objectContaining({ type: 'TRACE', trace: expect.objectContaining({ error: expect.objectContaining({ failure_type: 'config_error', message: expect.stringMatching(/is not a regular file \(a FIFO\)/) }) }) }));
+    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^tap-bookings: Config file \S+ is not a regular file \(a FIFO\)\.$/)]);
+  });
+});
+
+/** What only the process shows: the exit code, the report on stderr, stdout left empty, the options' parsing. */
+describe('bad input to the CLI process', () => {
+  it('config truncated.json: exit code 2, one line on stderr naming the file, nothing on stdout', async () => {
+    const file = resolve(dir, 'config', 'truncated.json');
+    const run = await runCli(['--config', file]);
+    expectOneClearMessage(run, file, /is not valid JSON/);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stdout).toEqual([]);
+  });
+
+  it('shows the stack trace with --debug', async () => {
+    const run = await runCli(['--config', resolve(dir, 'config', 'truncated.json'), '--debug']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/\n\s+at /);
+  });
+
+  it('rejects an unknown option with exit code 2', async () => {
+    const run = await runCli(['--config', good, '--no-such-option']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/Unknown argument/);
+  });
+});
+
+describe('LOG_LEVEL', () => {
+  it('shows the stack trace with LOG_LEVEL=debug', async () => {
+    const previous = process.env.LOG_LEVEL;
+    process.env.LOG_LEVEL = 'debug';
+    try {
+      const run = await singerCommandInProcess(resolve(dir, 'config', 'truncated.json'));
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/\n\s+at /);
+    } finally {
+      if (previous === undefined) delete process.env.LOG_LEVEL;
+      else process.env.LOG_LEVEL = previous;
+    }
   });
 });
 
@@ -177,7 +172,7 @@ describe('bad input in Airbyte mode: a TRACE ERROR with failure_type config_erro
 
   it.each(CONFIGS.slice(0, 6))('config %s', async (name, pattern) => {
     const file = resolve(dir, 'config', name);
-    const run = await airbyteRead(file, catalog);
+    const run = await readCommandInProcess(file, catalog);
     expect(run.code).toBe(2);
     expectAirbyteMessages(run.messages);
     const trace = run.messages.find((m) => m.type === 'TRACE') as { trace: { error: { message: string; failure_type: string } } };
@@ -188,7 +183,7 @@ describe('bad input in Airbyte mode: a TRACE ERROR with failure_type config_erro
 
   it('reports a configured catalog that names only streams this source does not have as a config_error', async () => {
     const bad = writeJson(tempDir(), 'catalog.json', { streams: [{ ...CONFIGURED_CATALOG.streams[0], stream: { name: 'users', json_schema: {}, supported_sync_modes: ['full_refresh'] } }] });
-    const run = await airbyteRead(good, bad);
+    const run = await readCommandInProcess(good, bad);
     expect(run.code).toBe(2);
     expectAirbyteMessages(run.messages);
     expect(run.messages).toContainEqual(expect.objectContaining({ type: 'TRACE', trace: expect.objectContaining({ type: 'ERROR', error: expect.objectContaining({ failure_type: 'config_error', message: expect.stringMatching(/names only streams this source does not have \("users"\)/) }) }) }));
@@ -196,7 +191,7 @@ describe('bad input in Airbyte mode: a TRACE ERROR with failure_type config_erro
 
   it('reports an unsupported sync mode as a config_error', async () => {
     const bad = writeJson(tempDir(), 'catalog.json', { streams: [{ ...CONFIGURED_CATALOG.streams[0], sync_mode: 'cdc' }] });
-    const run = await airbyteRead(good, bad);
+    const run = await readCommandInProcess(good, bad);
     expect(run.code).toBe(2);
     expect(JSON.stringify(run.messages)).toMatch(/sync_mode \\"cdc\\" is not supported/);
   });

@@ -2,10 +2,14 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { runCli, tempDir, writeJson } from '../support/cli.js';
 import { expectAirbyteMessages } from '../support/airbyte-protocol.js';
+import { checkInProcess, connectionStatus, discoverInProcess } from '../support/command.js';
 
 const spec = JSON.parse(readFileSync(resolve('spec.json'), 'utf8')) as { connectionSpecification: { properties: Record<string, unknown> } };
 
-/** The paths orchestrators call often: no config, no network, one answer. */
+/**
+ * The paths orchestrators call often: no config, no network, one answer. The CLI process for what main.ts wires (the
+ * options, --version, --about, spec, check's exit code); discover's warning and check's message in process.
+ */
 describe('cheap paths', () => {
   it('--version prints the package version', async () => {
     const run = await runCli(['--version']);
@@ -37,8 +41,8 @@ describe('cheap paths', () => {
 
   it('discover accepts a config with keys the spec does not have, with one Airbyte LOG WARN naming them', async () => {
     const config = writeJson(tempDir(), 'config.json', { base_url: 'https://api.example.com', client_id: 'id', client_secret: 'not-printed', start_date: '2024-01-01', bookingTypes: ['FLIGHT'], _note: 'x' });
-    const run = await runCli(['discover', '--config', config]);
-    expect(run.code).toBe(0);
+    const run = await discoverInProcess(config);
+    expect(run.code).toBeUndefined();
     const logs = run.messages.filter((m) => m.type === 'LOG').map((m) => m.log as { level: string; message: string });
     expect(logs.filter((l) => l.level === 'WARN')).toEqual([{ level: 'WARN', message: expect.stringMatching(/ignoring a setting this tap does not have: "bookingTypes" \(booking_types\?\)\.$/) }]);
     expect(JSON.stringify(logs)).not.toContain('_note');
@@ -62,10 +66,9 @@ describe('cheap paths', () => {
 
   it('check answers FAILED naming the token URL when the API cannot be reached', async () => {
     const config = writeJson(tempDir(), 'c.json', { base_url: 'http://127.0.0.1:9', client_id: 'id', client_secret: 'secret-value', start_date: '2024-01-01', backoff_factor: 0 });
-    const run = await runCli(['check', '--config', config]);
-    expect(run.code).toBe(0);
-    expectAirbyteMessages(run.messages);
-    expect(run.messages.at(-1)).toMatchObject({ type: 'CONNECTION_STATUS', connectionStatus: { status: 'FAILED', message: expect.stringMatching(/http:\/\/127\.0\.0\.1:9\/oauth\/token.*ECONNREFUSED/) } });
+    const run = await checkInProcess(config);
+    expect(run.code).toBeUndefined();
+    expect(connectionStatus(run.messages)).toMatchObject({ status: 'FAILED', message: expect.stringMatching(/http:\/\/127\.0\.0\.1:9\/oauth\/token.*ECONNREFUSED/) });
   });
 
   it('every setting in spec.json is documented in the README config table', () => {

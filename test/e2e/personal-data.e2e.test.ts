@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { bookingsSchema, type JsonSchemaObject } from '../../src/catalog/bookings-schema.js';
-import { discover } from '../../src/commands/airbyte.js';
-import { MessageWriter } from '../../src/io/message-writer.js';
 import { buildPathTree, type PathNode } from '../../src/privacy/property-paths.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { createAjv } from '../../src/util/ajv.js';
 import { mergeByUuid, recordsOf, runCli, tempDir, writeJson } from '../support/cli.js';
-import { runCommandInProcess } from '../support/command.js';
+import { discoverInProcess } from '../support/command.js';
 import { expectGroundTruth } from '../support/ground-truth.js';
 import { PROTOCOLS, singerSyncInProcess, syncInProcess, type InProcessResult } from '../support/in-process.js';
 import { hmacHex, referenceEdit } from '../support/personal-data.js';
@@ -103,11 +101,7 @@ describe.each(PROTOCOLS)('%s: hash_properties and drop_properties in a sync', (p
       schema = run.messages.find((m) => m.type === 'SCHEMA')!.schema as JsonSchemaObject;
     } else {
       const configPath = writeJson(tempDir(), 'config.json', config);
-      const discovered = await runCommandInProcess('airbyte', ['--config', configPath], async (logger, _signal, out) => {
-        const writer = new MessageWriter(out);
-        await discover(configPath, logger, writer);
-        await writer.flush();
-      });
+      const discovered = await discoverInProcess(configPath);
       expect(discovered.code).toBeUndefined();
       schema = (discovered.messages.find((m) => m.type === 'CATALOG') as { catalog: { streams: Array<{ json_schema: JsonSchemaObject }> } }).catalog.streams[0]!.json_schema;
     }

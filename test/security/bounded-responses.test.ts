@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { startHostileServer, type Hostile, type HostileServer } from '../../bench/lib/hostile-server.js';
 import { Transport, type Exchange } from '../../src/http/transport.js';
-import { runCli, tempDir, writeJson } from '../support/cli.js';
+import { tempDir, writeJson } from '../support/cli.js';
+import { singerCommandInProcess } from '../support/command.js';
 
 /**
  * Every response is capped (max_response_mb), counted after decompression, and the download stops as soon as the cap
@@ -66,11 +67,11 @@ describe('Transport caps every response at maxResponseBytes', () => {
   });
 });
 
-describe('the CLI against an API whose page is past max_response_mb', () => {
+describe('a sync (in process, as the CLI runs it) against an API whose page is past max_response_mb', () => {
   test('fails at once (no retry) naming the request and the cap, exit code 1, and still ends with a STATE', async () => {
     server = await startHostileServer({ kind: 'page', bytes: 3 * MB, valid: true });
     const config = writeJson(tempDir(), 'c.json', { base_url: server.url, client_id: 'id-bounded', client_secret: 'secret-bounded-1', start_date: '2024-01-01T00:00:00Z', booking_types: ['FLIGHT'], max_response_mb: 2, backoff_factor: 0 });
-    const run = await runCli(['--config', config]);
+    const run = await singerCommandInProcess(config);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(new RegExp(`tap-bookings: GET ${server.url}/v1/bookings\\?bookingType=FLIGHT&page=0&\\S+ answered with more than 2 MB \\(max_response_mb\\); the response was cut off there\\.`));
     expect(run.stderr).not.toMatch(/retry/i);

@@ -1,12 +1,15 @@
 import { describe, expect, test } from '@jest/globals';
 import { startSandbox } from '../../src/sandbox/index.js';
 import { assertNoSecrets, secretsOf } from '../support/secrets.js';
-import { runCli, tempDir, writeJson } from '../support/cli.js';
+import { singerSync } from '../../src/commands/singer-sync.js';
+import { tempDir, writeJson } from '../support/cli.js';
+import { runCommandInProcess } from '../support/command.js';
 import { token } from '../sandbox/helpers.js';
 
 /**
- * The guard every CLI run of the suite goes through (test/support/cli.ts, the interop pipe): it must catch a leak,
- * or the suite's "no secret in any output" would prove nothing.
+ * The guard every CLI run of the suite goes through (test/support/cli.ts, the interop pipe), and every command or sync
+ * run in process (test/support/command.ts, in-process.ts): it must catch a leak, or the suite's "no secret in any
+ * output" would prove nothing.
  */
 describe('secret guard', () => {
   test('finds a client secret and a hash key named by --config, and a sandbox access token', async () => {
@@ -29,12 +32,14 @@ describe('secret guard', () => {
     const sandbox = await startSandbox({ records: 300, faults: { script: [401, 'ok', 503, 'ok'] } });
     try {
       const config = writeJson(tempDir(), 'c.json', sandbox.tapConfig({ backoff_factor: 0 }));
-      const run = await runCli(['--config', config, '--debug'], { env: { LOG_LEVEL: 'debug' } });
-      expect(run.code).toBe(0);
+      // In process as the CLI runs it with --debug (test/support/command.ts), which searches stdout and stderr as
+      // runCli does: reaching the next line means nothing leaked.
+      const run = await runCommandInProcess('singer', ['--config', config], (logger, signal, out) => singerSync({ config: [config], out }, logger, signal), { debug: true });
+      expect(run.code).toBeUndefined();
       expect(run.stderr).toMatch(/DEBUG/);
-      // runCli has already searched stdout and stderr; reaching here means nothing leaked.
-      const failed = await runCli(['--config', writeJson(tempDir(), 'bad.json', sandbox.tapConfig({ client_secret: 'wrong-but-secret-42' })), '--debug'], { env: { LOG_LEVEL: 'debug' } });
-      expect(failed.code).not.toBe(0);
+      const bad = writeJson(tempDir(), 'bad.json', sandbox.tapConfig({ client_secret: 'wrong-but-secret-42' }));
+      const failed = await runCommandInProcess('singer', ['--config', bad], (logger, signal, out) => singerSync({ config: [bad], out }, logger, signal), { debug: true });
+      expect(failed.code).toBe(1);
       expect(failed.stderr).toMatch(/invalid_client/);
     } finally {
       await sandbox.stop();

@@ -2,9 +2,13 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { runCli, tempDir, writeJson } from '../support/cli.js';
+import { tempDir, writeJson } from '../support/cli.js';
+import { checkInProcess, connectionStatus, singerCommandInProcess } from '../support/command.js';
 
-/** TLS certificates are verified: a server with a certificate no CA vouches for is refused, clearly, before any credential is sent. */
+/**
+ * TLS certificates are verified: a server with a certificate no CA vouches for is refused, clearly, before any
+ * credential is sent. In process, as the CLI runs the commands (test/support/command.ts).
+ */
 describe('TLS', () => {
   let server: Server;
   let url: string;
@@ -21,8 +25,8 @@ describe('TLS', () => {
 
   test('a self-signed certificate fails the sync with a message naming the request and the certificate problem', async () => {
     const config = writeJson(tempDir(), 'c.json', { base_url: url, client_id: 'id-1234', client_secret: 'secret-tls-1', start_date: '2024-01-01T00:00:00Z', max_retries: 1, backoff_factor: 0 });
-    const run = await runCli(['--config', config]);
-    expect(run.code).not.toBe(0);
+    const run = await singerCommandInProcess(config);
+    expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/oauth\/token/);
     expect(run.stderr).toMatch(/self[- ]signed certificate|certificate/i);
     expect(run.stderr).not.toMatch(/^\s+at /m);
@@ -31,10 +35,8 @@ describe('TLS', () => {
 
   test('Airbyte check reports the same as a FAILED connection status', async () => {
     const config = writeJson(tempDir(), 'c.json', { base_url: url, client_id: 'id-1234', client_secret: 'secret-tls-1', start_date: '2024-01-01T00:00:00Z', max_retries: 0 });
-    const run = await runCli(['check', '--config', config]);
-    expect(run.code).toBe(0);
-    const status = run.messages.find((m) => m.type === 'CONNECTION_STATUS') as { connectionStatus: { status: string; message: string } };
-    expect(status.connectionStatus.status).toBe('FAILED');
-    expect(status.connectionStatus.message).toMatch(/certificate/i);
+    const run = await checkInProcess(config);
+    expect(run.code).toBeUndefined();
+    expect(connectionStatus(run.messages)).toMatchObject({ status: 'FAILED', message: expect.stringMatching(/certificate/i) });
   });
 });

@@ -1,7 +1,8 @@
 import { jest } from '@jest/globals';
 import { PassThrough } from 'node:stream';
 import { reportError, runCommand } from '../../src/cli/run-command.js';
-import { reportAirbyteError, useAirbyteLogSink } from '../../src/commands/airbyte.js';
+import { check, discover, read, reportAirbyteError, useAirbyteLogSink } from '../../src/commands/airbyte.js';
+import { singerSync } from '../../src/commands/singer-sync.js';
 import { MessageWriter } from '../../src/io/message-writer.js';
 import type { Logger } from '../../src/logging/logger.js';
 import { expectAirbyteMessages } from './airbyte-protocol.js';
@@ -64,4 +65,38 @@ export async function runCommandInProcess(
   assertNoSecrets(`${stdout.join('\n')}\n${result.stderr}`, secretsOf(args), `The output of ${args.join(' ')}`);
   if (protocol === 'airbyte') expectAirbyteMessages(result.messages);
   return result;
+}
+
+/** A command writing through a MessageWriter of its own onto the output, flushed when it ends. */
+function throughWriter(body: (logger: Logger, signal: AbortSignal, writer: MessageWriter) => Promise<void>) {
+  return async (logger: Logger, signal: AbortSignal, out: PassThrough): Promise<void> => {
+    const writer = new MessageWriter(out);
+    await body(logger, signal, writer);
+    await writer.flush();
+  };
+}
+
+/** `tap-bookings check --config FILE`, run in process as the CLI runs it. */
+export function checkInProcess(configPath: string): Promise<CommandResult> {
+  return runCommandInProcess('airbyte', ['--config', configPath], throughWriter((logger, signal, writer) => check(configPath, logger, signal, writer)));
+}
+
+/** `tap-bookings discover --config FILE`, run in process as the CLI runs it. */
+export function discoverInProcess(configPath: string): Promise<CommandResult> {
+  return runCommandInProcess('airbyte', ['--config', configPath], throughWriter((logger, _signal, writer) => discover(configPath, logger, writer)));
+}
+
+/** The CONNECTION_STATUS of Airbyte check's output. */
+export function connectionStatus(messages: Array<Record<string, any>>): { status: string; message?: string } | undefined {
+  return messages.find((m) => m.type === 'CONNECTION_STATUS')?.connectionStatus as { status: string; message?: string } | undefined;
+}
+
+/** `tap-bookings --config FILE [--state FILE] [--catalog FILE]`, run in process as the CLI runs it. */
+export function singerCommandInProcess(config: string, options: { state?: string; catalog?: string } = {}): Promise<CommandResult> {
+  return runCommandInProcess('singer', ['--config', config], (logger, signal, out) => singerSync({ config: [config], state: options.state, catalog: options.catalog, out }, logger, signal));
+}
+
+/** `tap-bookings read --config FILE --catalog FILE`, run in process as the CLI runs it. */
+export function readCommandInProcess(config: string, catalog: string): Promise<CommandResult> {
+  return runCommandInProcess('airbyte', ['--config', config], (logger, signal, out) => read({ config, catalog, out }, logger, signal));
 }
