@@ -17,8 +17,8 @@ describe('no record lost to drift while the API changes during a sync', () => {
   afterEach(() => sandbox.stop());
 
   it.each(CASES)('$label', async ({ sort, concurrency }) => {
-    sandbox = await startSandbox({ records: 1200, seed: 21 + concurrency, sort, bookingTypes: { FLIGHT: 0.6, HOTEL: 0.4 } });
-    const config = sandbox.tapConfig({ page_size: 20, max_concurrency: concurrency });
+    sandbox = await startSandbox({ records: 600, seed: 21 + concurrency, sort, bookingTypes: { FLIGHT: 0.6, HOTEL: 0.4 } });
+    const config = sandbox.tapConfig({ page_size: 10, max_concurrency: concurrency });
     const before = new Set(sandbox.store.groundTruth().map((r) => String(r.uuid)));
     // After every 3 page requests, modify 2 records and insert 1, 40 times: through most of the sync (about 60 pages
     // and their rereads). Without a limit the changes outpace a reader at concurrency 1 for minutes.
