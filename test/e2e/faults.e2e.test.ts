@@ -50,7 +50,7 @@ describe('faults over real HTTP', () => {
   let sandbox: Sandbox;
   const clock: Clock = { now: systemClock.now, sleep: (ms, signal) => (ms >= SLOW ? new Promise(() => {}) : systemClock.sleep(ms, signal)) };
   beforeEach(async () => {
-    sandbox = await startSandbox({ records: 700, seed: 3, clock });
+    sandbox = await startSandbox({ records: 400, seed: 3, clock });
   });
   afterEach(() => sandbox.stop());
 
