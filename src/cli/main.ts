@@ -34,7 +34,8 @@ async function sync(args: GlobalArgs & { config?: string[] | undefined; state?: 
 export async function main(argv: string[]): Promise<void> {
   // A plain sync's command line needs no parser (see plain-sync.ts): yargs is loaded for everything else.
   const plain = plainSync(argv);
-  if (plain) return sync(plain);
+  if (plain?.kind === 'singer') return sync(plain);
+  if (plain?.kind === 'airbyte-read') return (await import('./airbyte-commands.js')).airbyteRead(plain);
   const [{ default: yargs }, { registerAirbyteCommands }, { registerSandbox }] = await Promise.all([import('yargs'), import('./airbyte-commands.js'), import('../sandbox/cli.js')]);
   const cli = yargs(argv)
     .scriptName('tap-bookings')
