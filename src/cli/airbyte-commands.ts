@@ -2,25 +2,34 @@ import type { Argv } from 'yargs';
 import { tuneHeap } from './heap-tuning.js';
 import { reportError, runCommand, type GlobalArgs } from './run-command.js';
 
+const airbyte = async (args: GlobalArgs, body: (mod: typeof import('../commands/airbyte.js'), logger: Parameters<Parameters<typeof runCommand>[1]>[0], signal: AbortSignal) => Promise<void>): Promise<void> => {
+  const mod = await import('../commands/airbyte.js');
+  await runCommand(
+    args,
+    async (logger, signal) => {
+      mod.useAirbyteLogSink(logger);
+      await body(mod, logger, signal);
+    },
+    (err, logger) => {
+      mod.reportAirbyteError(err, logger);
+      reportError(err, logger);
+    },
+  );
+};
+
+/** Airbyte `read`: its arguments as yargs or plain-sync.ts read them. */
+export function airbyteRead(args: GlobalArgs & { config: string; catalog: string; state?: string | undefined }): Promise<void> {
+  return airbyte(args, (mod, logger, signal) => {
+    tuneHeap();
+    return mod.read({ config: args.config, catalog: args.catalog, state: args.state }, logger, signal);
+  });
+}
+
 /**
  * Airbyte protocol commands. Errors become a TRACE ERROR message on stdout (and a non-zero exit), except in
  * `check`, which always answers with CONNECTION_STATUS and exits 0, as the protocol expects.
  */
 export function registerAirbyteCommands<T extends GlobalArgs>(cli: Argv<T>): void {
-  const airbyte = async (args: GlobalArgs, body: (mod: typeof import('../commands/airbyte.js'), logger: Parameters<Parameters<typeof runCommand>[1]>[0], signal: AbortSignal) => Promise<void>): Promise<void> => {
-    const mod = await import('../commands/airbyte.js');
-    await runCommand(
-      args,
-      async (logger, signal) => {
-        mod.useAirbyteLogSink(logger);
-        await body(mod, logger, signal);
-      },
-      (err, logger) => {
-        mod.reportAirbyteError(err, logger);
-        reportError(err, logger);
-      },
-    );
-  };
   cli
     .command('spec', 'Airbyte: print the connector specification', {}, async () => {
       const { spec } = await import('../commands/airbyte.js');
@@ -46,10 +55,6 @@ export function registerAirbyteCommands<T extends GlobalArgs>(cli: Argv<T>): voi
           .option('config', { type: 'string', demandOption: true, description: 'Config JSON file' })
           .option('catalog', { type: 'string', demandOption: true, description: 'Configured catalog JSON file' })
           .option('state', { type: 'string', description: 'State JSON file (an array of Airbyte state messages)' }),
-      (args) =>
-        airbyte(args, (mod, logger, signal) => {
-          tuneHeap();
-          return mod.read({ config: args.config, catalog: args.catalog, state: args.state }, logger, signal);
-        }),
+      (args) => airbyteRead(args),
     );
 }

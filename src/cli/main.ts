@@ -1,12 +1,10 @@
-import yargs, { type Argv } from 'yargs';
-import { hideBin } from 'yargs/helpers';
+import type { Argv } from 'yargs';
 import { ConfigError } from '../errors.js';
 import { stdoutWriter } from '../io/message-writer.js';
 import { packageVersion } from '../package-files.js';
-import { registerAirbyteCommands } from './airbyte-commands.js';
 import { tuneHeap } from './heap-tuning.js';
+import { plainSync } from './plain-sync.js';
 import { runCommand, type GlobalArgs } from './run-command.js';
-import { registerSandbox } from '../sandbox/cli.js';
 
 /**
  * The command line. Singer mode is the default command (`--config`, `--state`, `--catalog`, `--discover`,
@@ -23,7 +21,22 @@ function singerOptions(y: Argv<GlobalArgs>) {
     .option('format', { choices: ['json', 'markdown'] as const, default: 'json' as const, description: 'Format of --about' });
 }
 
+/** A Singer sync: the tap's whole work, and the one command that runs for long. */
+async function sync(args: GlobalArgs & { config?: string[] | undefined; state?: string | undefined; catalog?: string | undefined }): Promise<void> {
+  await runCommand(args, async (logger, signal) => {
+    if (!args.config || args.config.length === 0) throw new ConfigError('No config given: pass --config FILE (or --config ENV). See tap-bookings --help.');
+    const { singerSync } = await import('../commands/singer-sync.js');
+    tuneHeap();
+    await singerSync({ config: args.config, state: args.state, catalog: args.catalog }, logger, signal);
+  });
+}
+
 export async function main(argv: string[]): Promise<void> {
+  // A plain sync's command line needs no parser (see plain-sync.ts): yargs is loaded for everything else.
+  const plain = plainSync(argv);
+  if (plain?.kind === 'singer') return sync(plain);
+  if (plain?.kind === 'airbyte-read') return (await import('./airbyte-commands.js')).airbyteRead(plain);
+  const [{ default: yargs }, { registerAirbyteCommands }, { registerSandbox }] = await Promise.all([import('yargs'), import('./airbyte-commands.js'), import('../sandbox/cli.js')]);
   const cli = yargs(argv)
     .scriptName('tap-bookings')
     .usage('$0 [--config FILE ...] [--state FILE] [--catalog FILE]  sync bookings as Singer messages\n$0 spec|check|discover|read ...  the Airbyte protocol')
@@ -48,12 +61,7 @@ export async function main(argv: string[]): Promise<void> {
           });
           return;
         }
-        await runCommand(args, async (logger, signal) => {
-          if (!args.config || args.config.length === 0) throw new ConfigError('No config given: pass --config FILE (or --config ENV). See tap-bookings --help.');
-          const { singerSync } = await import('../commands/singer-sync.js');
-          tuneHeap();
-          await singerSync({ config: args.config, state: args.state, catalog: args.catalog }, logger, signal);
-        });
+        await sync(args);
       },
     );
   registerAirbyteCommands(cli);
@@ -80,4 +88,5 @@ export async function main(argv: string[]): Promise<void> {
 /** A command-line usage mistake (unknown option, missing value): reported without running any command. */
 class UsageError extends Error {}
 
-await main(hideBin(process.argv));
+// As yargs' hideBin does for node: the arguments after the script.
+await main(process.argv.slice(2));

@@ -2,20 +2,18 @@ import { ConfigError } from '../errors.js';
 import { isPlainObject, readJsonFile } from '../io/read-json-file.js';
 import type { Logger } from '../logging/logger.js';
 import { packageVersion } from '../package-files.js';
-import { createAjv, describeAjvErrors, type ValidateFunction } from '../util/ajv.js';
+import { validate as generatedSettingsValidator } from '../generated/settings-validator.generated.js';
+import { describeAjvErrors } from '../util/ajv-errors.js';
+import type { ValidateFunction } from '../util/ajv.js';
 import { parseDateTime } from '../util/time.js';
 import type { BookingType, Resolved, TapConfig } from './options.js';
 import { connectorSpec, settingEntries, settingTypes } from './spec.js';
 import { personalDataProblems } from '../privacy/property-paths.js';
 
-let validator: ValidateFunction | undefined;
+/** spec.json's validator, generated ahead of time (src/config/validator-outputs.ts): every error, with its schema and value. */
+const validateSettings = generatedSettingsValidator as unknown as ValidateFunction;
 function validateAgainstSpec(raw: Record<string, unknown>): string[] {
-  let validate = validator;
-  if (!validate) {
-    const ajv = createAjv({ verbose: true }); // for messages naming a setting's whole range
-    validate = validator = ajv.compile(connectorSpec().connectionSpecification);
-  }
-  return validate(raw) ? [] : describeAjvErrors(validate.errors);
+  return validateSettings(raw) ? [] : describeAjvErrors(validateSettings.errors);
 }
 
 const ENV_PREFIX = 'TAP_BOOKINGS_';

@@ -4,7 +4,7 @@
  * and the Meltano Hub definition (examples/meltano/hub/tap-bookings.yml). `npm run generate` (scripts/generate.mjs)
  * writes them; test/packaging/spec-outputs.test.ts fails when a file differs from what this module renders.
  */
-import { describeRange } from '../util/ajv.js';
+import { describeRange } from '../util/ajv-errors.js';
 import { settingEntries, settingTypes, type ConnectorSpec, type SettingSchema } from './spec.js';
 
 export const CAPABILITIES = ['catalog', 'discover', 'state', 'about'] as const;

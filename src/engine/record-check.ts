@@ -1,7 +1,8 @@
 import type { BookingType, SchemaValidationMode } from '../config/options.js';
 import { ApiDataError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
-import { describeAjvErrors, type ValidateFunction } from '../util/ajv.js';
+import { describeAjvErrors } from '../util/ajv-errors.js';
+import type { ValidateFunction } from '../util/ajv.js';
 import { parseDateTime } from '../util/time.js';
 
 export type BookingRecord = Record<string, unknown> & { uuid: string; lastModified: string };

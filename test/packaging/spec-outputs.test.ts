@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
 import { specOutputs } from '../../src/config/spec-outputs.js';
 import { connectorSpec, settingEntries, settingTypes } from '../../src/config/spec.js';
+import { validatorOutputs } from '../../src/config/validator-outputs.js';
 
 /**
  * spec.json is the one definition of the settings: the options type, the README's table, the Meltano example's
@@ -16,7 +17,7 @@ const required = spec.connectionSpecification.required ?? [];
 const secrets = entries.filter(([, p]) => p.airbyte_secret).map(([name]) => name);
 
 describe('files written from spec.json', () => {
-  test.each(Object.entries(specOutputs(spec, pkg, read)))('%s is up to date (else run: npm run generate)', (path, expected) => {
+  test.each(Object.entries({ ...specOutputs(spec, pkg, read), ...validatorOutputs() }))('%s is up to date (else run: npm run generate)', (path, expected) => {
     expect(read(path)).toBe(expected);
   });
 

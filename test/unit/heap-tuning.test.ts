@@ -31,3 +31,31 @@ describe('tuneHeap', () => {
     expect(youngMb({ TUNE: '1' }, ['--max-semi-space-size=16'])).toBeGreaterThan(8);
   });
 });
+
+// The bookings validator (src/generated/, 43 KB of bytecode) called as a sync calls it; whether TurboFan optimised it.
+const VALIDATOR = resolve('dist/generated/bookings-validator.generated.js');
+const OPTIMISED = `
+if (process.env.TUNE === '1') (await import(${JSON.stringify(MODULE)})).tuneHeap(4);
+const { validate } = await import(${JSON.stringify(VALIDATOR)});
+const record = { uuid: 'u', lastModified: '2024-01-01T00:00:00Z', bookingType: 'HOTEL', hotel: { name: 'x' }, basePrice: 1 };
+for (let i = 0; i < 20000; i++) {
+  validate(record);
+  if (i % 500 === 0) await new Promise((r) => setTimeout(r, 1));
+}
+const TURBOFANNED = 64;
+process.stdout.write(String((%GetOptimizationStatus(validate) & TURBOFANNED) !== 0));
+`;
+
+describe('tuneHeap and TurboFan', () => {
+  const optimised = (env: Record<string, string>, nodeArgs: string[] = []) =>
+    execFileSync(process.execPath, ['--allow-natives-syntax', ...nodeArgs, '--input-type=module', '-e', OPTIMISED], { env: { ...process.env, ...env }, encoding: 'utf8' });
+
+  it('leaves the bookings validator to the interpreter (optimising it took 10-15 MB of compiler memory at once)', () => {
+    expect(optimised({ TUNE: '0' })).toBe('true');
+    expect(optimised({ TUNE: '1' })).toBe('false');
+  });
+
+  it('leaves the limit alone when node was given it', () => {
+    expect(optimised({ TUNE: '1' }, ['--max-optimized-bytecode-size=61440'])).toBe('true');
+  });
+});
