@@ -19,7 +19,7 @@ interface Scenario {
   config?: Record<string, unknown>;
   expect: 'success' | RegExp;
   /** What else to check of a successful run. */
-  check?: (run: InProcessResult) => void;
+  check?: (run: InProcessResult, sandbox: Sandbox) => void;
 }
 
 const burst = (step: FaultPlan['script'] extends (infer T)[] | undefined ? T : never, n: number) => Array<typeof step>(n).fill(step);
@@ -34,7 +34,19 @@ const SCENARIOS: Scenario[] = [
   { name: '429 storm without Retry-After (backoff)', plan: { script: burst(429, 6), retryAfter: '' }, config: { max_retries: 8 }, expect: 'success', check: (run) => expect(run.slept.filter((ms) => ms > 0).length).toBeGreaterThan(0) },
   { name: '429 with Retry-After as an HTTP date', plan: { script: [{ status: 429, retryAfter: new Date(Date.now() - 1000).toUTCString() }] }, expect: 'success' },
   { name: 'responses slower than the timeout', plan: { script: [{ slow: SLOW }, 'ok', { slow: SLOW }] }, config: { request_timeout_seconds: 5, max_retries: 3 }, expect: 'success', check: (run) => expect(run.log.filter((l) => /timed out/.test(l)).length).toBeGreaterThanOrEqual(2) },
-  { name: 'token revocation mid-sync', during: (s, n) => n === 100 && s.faults.revokeTokens(), expect: 'success' },
+  {
+    name: 'token revocation mid-sync',
+    // Pages of 10: 40 pages, at most max_concurrency (16) of them asked for ahead of the 10th record, so requests
+    // still go out after the revocation however the reads interleave.
+    during: (s, n) => n === 10 && s.faults.revokeTokens(),
+    config: { page_size: 10 },
+    expect: 'success',
+    // The revocation must have met a request (a 401) and the tap must have fetched a new token for the rest.
+    check: (_run, s) => {
+      expect(s.stats().byStatus['401']).toBeGreaterThanOrEqual(1);
+      expect(s.stats().tokensIssued).toBeGreaterThanOrEqual(2);
+    },
+  },
   { name: 'token endpoint down briefly', plan: { tokenScript: [503, 503] }, config: { max_retries: 3 }, expect: 'success' },
   { name: 'token endpoint down for good', plan: { tokenScript: burst(503, 10) }, config: { max_retries: 2 }, expect: /Could not get an access token: Token request POST http:\/\/127\.0\.0\.1:\d+\/oauth\/token failed after 2 retries: HTTP 503/ },
   { name: 'persistent 503 mid-sync', plan: { script: [...burst('ok', 5), ...burst(503, 30)] }, config: { max_retries: 2, max_concurrency: 1 }, expect: /failed after 2 retries: HTTP 503/ },
@@ -61,7 +73,7 @@ describe('faults over real HTTP', () => {
     expect(run.nonJson).toEqual([]);
     if (sc.expect === 'success') {
       expect(run.error).toBeUndefined();
-      sc.check?.(run);
+      sc.check?.(run, sandbox);
     } else {
       expect(isTapError(run.error) && run.error.exitCode).toBe(1);
       expect((run.error as Error).message).toMatch(sc.expect);
