@@ -58,17 +58,21 @@ export type ReaderConfig = Pick<
   'pageSize' | 'firstPage' | 'maxConcurrency' | 'recordOrder' | 'pagination' | 'windowFromParam' | 'windowToParam' | 'maxRetries' | 'backoffFactor' | 'maxRetryWaitSeconds'
 >;
 
-export interface ReaderOptions {
-  config: ReaderConfig;
+/** What reading needs besides the config, whether one partition (readPartition) or the whole sync (runSync). */
+export interface ReadingParts {
   source: PageSource;
   checker: RecordChecker;
   logger: Logger;
   clock: Clock;
   /** Top-level properties to keep in records (undefined keeps all). */
   properties?: ReadonlySet<string> | undefined;
-  /** Hashes and drops the personal-data paths in each delivered record. */
+  /** Hashes and drops the personal-data paths in each delivered record (undefined: records go out as received). */
   editor?: RecordEditor | undefined;
   signal?: AbortSignal;
+}
+
+export interface ReaderOptions extends ReadingParts {
+  config: ReaderConfig;
   /**
    * The most pages this partition may keep requested ahead: its share of max_concurrency among the booking types being
    * read at the same time (see sync.ts). Default: all of max_concurrency.

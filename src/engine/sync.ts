@@ -1,14 +1,11 @@
 import { setMaxListeners } from 'node:events';
 import type { BookingType, TapConfig } from '../config/options.js';
 import { InterruptedError, isTapError } from '../errors.js';
-import type { Logger } from '../logging/logger.js';
 import { advance, hold, toStreamState, type Bookmark, type StreamState } from '../state/bookmarks.js';
 import { Channel } from '../util/channel.js';
-import type { Clock } from '../util/clock.js';
 import { formatDateTime } from '../util/time.js';
-import { readPartition, type PageSource, type PartitionEvent, type PartitionStats } from './partition-reader.js';
-import type { RecordEditor } from '../privacy/record-editor.js';
-import type { BookingRecord, RecordChecker } from './record-check.js';
+import { readPartition, type PartitionEvent, type PartitionStats, type ReadingParts } from './partition-reader.js';
+import type { BookingRecord } from './record-check.js';
 
 /** What the engine tells a protocol writer. It knows nothing of Singer or Airbyte. */
 export type SyncEvent =
@@ -19,22 +16,13 @@ export type SyncEvent =
   | { type: 'state'; state: StreamState }
   | { type: 'partition-completed'; bookingType: BookingType; stats: PartitionStats };
 
-export interface SyncOptions {
+export interface SyncOptions extends ReadingParts {
   config: TapConfig;
   /** Bookmarks from the input state (ignored for a full refresh). */
   bookmarks: ReadonlyMap<BookingType, Bookmark>;
   /** The moment the sync started, epoch ms: the default window end, fixed for the whole run. */
   syncStart: number;
-  source: PageSource;
-  checker: RecordChecker;
-  logger: Logger;
-  clock: Clock;
-  /** Top-level properties to keep in records (undefined keeps all). */
-  properties?: ReadonlySet<string> | undefined;
-  /** Hashes and drops the personal-data paths in each delivered record (undefined: records go out as received). */
-  editor?: RecordEditor | undefined;
   fullRefresh?: boolean;
-  signal?: AbortSignal;
 }
 
 /**
