@@ -125,7 +125,7 @@ export class Transport {
       const encoded = encoding === 'gzip' || encoding === 'x-gzip' || encoding === 'deflate' || encoding === 'br';
       // A plain body that says up front it is too large is not downloaded at all; one that says it fits is read into
       // a buffer of its size (the HTTP parser delivers exactly that much or fails), anything else is joined at the end.
-      const declared = headerValue(response.headers, 'content-encoding') ? NaN : Number(headerValue(response.headers, 'content-length') ?? NaN);
+      const declared = encoding !== '' ? NaN : Number(headerValue(response.headers, 'content-length') ?? NaN);
       if (declared > this.maxResponseBytes) return tooLarge();
       body = encoded ? Readable.from(decoded(response, encoding), { objectMode: false }) : response;
       if (failure) throw failure;

@@ -10,7 +10,6 @@ const Ajv = ((AjvModule as unknown as { default?: AjvConstructor }).default ?? A
 const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? addFormatsModule) as unknown as FormatsPlugin;
 
 export type { ErrorObject, ValidateFunction } from 'ajv';
-export { describeAjvErrors, describeRange } from './ajv-errors.js';
 export type AjvInstance = AjvClass;
 
 /** An ajv instance with the standard formats and the keywords our spec files carry. */
