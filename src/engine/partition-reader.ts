@@ -138,7 +138,7 @@ class PartitionRead {
     this.logger = options.logger;
     this.pipeline = new RecordPipeline(options.checker, window.bookingType, window, options.properties, options.editor);
     this.shape = new ApiShape(config.recordOrder, config, window.to);
-    this.pages = new UsablePages(config, options.logger, options.clock, options.signal, options.properties !== undefined);
+    this.pages = new UsablePages(config, options.logger, options.clock, options.signal, options.properties !== undefined || options.editor !== undefined);
     this.budget = new RequestBudget(window.bookingType);
     this.paginator = config.pagination === 'keyset' ? this.keyset() : this.pageNumbers();
     this.policy = new BookmarkPolicy({ sorted: this.shape.sorted, windowEnd: this.shape.toHonoured, orderTrusted: this.shape.believedSorted || this.paginator.name === 'keyset' });

@@ -86,8 +86,12 @@ export class RecordPipeline {
       }
       out.push(record);
       outMs.push(ms);
-      const bytes = this.keep ? selectMembers(page.rawRecords[i]!, this.keep, page.members?.(i)) : page.rawRecords[i]!;
-      raw.push(this.editor ? this.editor.edit(bytes) : bytes);
+      if (this.keep) {
+        const bytes = selectMembers(page.rawRecords[i]!, this.keep, page.members?.(i));
+        raw.push(this.editor ? this.editor.edit(bytes) : bytes);
+      } else {
+        raw.push(this.editor ? this.editor.edit(page.rawRecords[i]!, page.members?.(i)) : page.rawRecords[i]!);
+      }
     }
     return { records: out, ms: outMs, raw, outside, repeats, insane };
   }

@@ -19,7 +19,7 @@ export class UsablePages {
     private readonly logger: Logger,
     private readonly clock: Clock,
     private readonly signal: AbortSignal | undefined,
-    /** Whether records will be projected (a catalog deselects properties): the pages then note their members. */
+    /** Whether records will be projected (a catalog deselects properties) or edited (hash_/drop_properties): the pages then note their members. */
     private readonly members = false,
   ) {}
 

@@ -1,12 +1,15 @@
-import { createHmac } from 'node:crypto';
-import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COMMA, MemberNames, OPEN_BRACE, OPEN_BRACKET, QUOTE, oneLine, skipSpace, skipString, skipValue } from '../util/json-bytes.js';
+import { hash as digestOf } from 'node:crypto';
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COMMA, MemberNames, membersBetweenCommas, OPEN_BRACE, OPEN_BRACKET, QUOTE, oneLine, skipSpace, skipString, skipValue, type MemberCommas } from '../util/json-bytes.js';
+import { DigestCache } from './digest-cache.js';
 import type { PathNode } from './property-paths.js';
 
 /**
  * Hashes and drops the values a path tree names in one record's JSON bytes, and leaves every other byte as it was:
  * numbers keep their digits, strings their escapes, the API's spacing and member order stay. The record is scanned
  * once (only the members on a path are looked into; everything else is skipped over), the edits are listed, and the
- * output is assembled in one pass. A record in which no path matches comes back as the same buffer.
+ * output is assembled in one pass. A record in which no path matches comes back as the same buffer. Given the commas
+ * between the record's members (which the page's scan noted), only the names of its members are read: a value is
+ * looked at only when a path leads into it, so the cost follows what is edited rather than the record's size.
  *
  * - hashed: the value becomes the lowercase hex HMAC-SHA-256 (keyed by hash_key) of, for a string, its characters
  *   (UTF-8, JSON escapes undone, so `"\u00e9"` and `"é"` hash alike), and for any other value (a number, a boolean,
@@ -19,51 +22,100 @@ import type { PathNode } from './property-paths.js';
  */
 export class RecordEditor {
   private readonly root: Compiled;
-  /**
-   * Hex HMACs by the bytes hashed (as latin1 text), in two generations: when the newer is full, it becomes the older
-   * and the oldest is let go, so values that keep coming back (a booker's e-mail) survive a flood of ones that never
-   * do (e-ticket numbers).
-   */
-  private cache = new Map<string, string>();
-  private older = new Map<string, string>();
-  constructor(
-    tree: PathNode,
-    private readonly hashKey: string,
-  ) {
-    this.root = compile(tree);
+  /** The quoted hex HMACs of the texts hashed lately (a hash costs microseconds; most values come back). */
+  private readonly digests = new DigestCache<Buffer>();
+  private readonly quotedHash = (text: Uint8Array): Buffer => this.quoted(this.hash(text));
+  private arena = Buffer.allocUnsafeSlow(0);
+  private arenaAt = 0;
+  /** Where edited records are written: one allocation for many records, rather than one from Node's pool each. */
+  private out = Buffer.allocUnsafeSlow(0);
+  private outAt = 0;
+  /** The edits of the record being edited (the same arrays for every record). */
+  private readonly edits: Edits = { ranges: [], with: [] };
+  /** The record being edited holds no backslash (set by edit). */
+  private plain = false;
+  /** The key XOR the inner pad (64 bytes) then the outer pad (64 bytes). */
+  private readonly pads: Buffer;
+  /** The inner pad followed by room for a text (most hashed values fit). */
+  private readonly innerScratch = Buffer.allocUnsafeSlow(HMAC_BLOCK + 1024);
+  /** The outer pad followed by the inner digest. */
+  private readonly outer = Buffer.allocUnsafeSlow(HMAC_BLOCK + 32);
+  constructor(tree: PathNode, hashKey: string) {
+    this.root = new Compiled(tree);
+    let key = Buffer.from(hashKey, 'utf8');
+    if (key.length > HMAC_BLOCK) key = digestOf('sha256', key, 'buffer');
+    this.pads = Buffer.alloc(2 * HMAC_BLOCK);
+    for (let k = 0; k < HMAC_BLOCK; k++) {
+      this.pads[k] = (key[k] ?? 0) ^ 0x36;
+      this.pads[HMAC_BLOCK + k] = (key[k] ?? 0) ^ 0x5c;
+    }
+    this.pads.copy(this.innerScratch, 0, 0, HMAC_BLOCK);
+    this.pads.copy(this.outer, 0, HMAC_BLOCK);
   }
 
-  edit(bytes: Uint8Array): Uint8Array {
+  /** The record with its edits made; `members`, when given, are the commas between its members (it starts with its '{'). */
+  edit(bytes: Uint8Array, members?: MemberCommas): Uint8Array {
     const b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
     const i = skipSpace(b, 0);
     if (b[i] !== OPEN_BRACE) return bytes;
-    const edits: Edits = { ranges: [], with: [] };
-    this.editObject(b, i, this.root, edits);
+    // Without a backslash anywhere, every member's name is written as its plain bytes.
+    this.plain = b.indexOf(BACKSLASH) < 0;
+    const edits = this.edits;
+    edits.ranges.length = 0;
+    edits.with.length = 0;
+    if (members && i === 0) this.editBetweenCommas(b, members, this.root, edits);
+    else this.editObject(b, i, this.root, edits);
     if (edits.with.length === 0) return bytes;
-    return applyEdits(b, edits);
-  }
-
-  /** The lowercase hex HMAC-SHA-256 of a text's UTF-8 bytes, as the editor computes it. */
-  hash(text: Uint8Array): string {
-    return createHmac('sha256', this.hashKey).update(text).digest('hex');
+    return this.applyEdits(b, edits);
   }
 
   /**
-   * The hash of b[start, end). The same values come back record after record (a booker's e-mail, a traveller's name),
-   * and one HMAC costs microseconds (node:crypto's cost per call, whatever the length): the last distinct texts are
-   * remembered, by their bytes (HASH_CACHE_SIZE to twice as many).
+   * The lowercase hex HMAC-SHA-256 (RFC 2104) of a text's UTF-8 bytes: SHA-256 of the outer pad and SHA-256 of the
+   * inner pad and the text, made with node:crypto's one-shot digests (createHmac builds a stream object per call, which
+   * cost a third more here).
    */
-  private cachedHash(b: Buffer, start: number, end: number): string {
-    const key = b.toString('latin1', start, end);
-    let hex = this.cache.get(key);
-    if (hex !== undefined) return hex;
-    hex = this.older.get(key) ?? this.hash(b.subarray(start, end));
-    if (this.cache.size >= HASH_CACHE_SIZE) {
-      this.older = this.cache;
-      this.cache = new Map();
+  hash(text: Uint8Array): string {
+    const inner = this.innerScratch.length >= HMAC_BLOCK + text.length ? this.innerScratch : Buffer.allocUnsafe(HMAC_BLOCK + text.length);
+    if (inner !== this.innerScratch) this.pads.copy(inner, 0, 0, HMAC_BLOCK);
+    inner.set(text, HMAC_BLOCK);
+    this.outer.set(digestOf('sha256', inner.subarray(0, HMAC_BLOCK + text.length), 'buffer'), HMAC_BLOCK);
+    return digestOf('sha256', this.outer, 'hex');
+  }
+
+  /** The hash of b[start, end), quoted, as bytes. */
+  private cachedHash(b: Buffer, start: number, end: number): Buffer {
+    return this.digests.get(b, start, end, this.quotedHash);
+  }
+
+  /**
+   * The hex digest with its quotes, as bytes in an arena of the editor's own: small Buffers from Node's shared pool
+   * would each keep an 8 KB slab alive (with the records' copies in it) for as long as the cache holds them.
+   */
+  private quoted(hex: string): Buffer {
+    if (this.arenaAt + hex.length + 2 > this.arena.length) {
+      this.arena = Buffer.allocUnsafeSlow(ARENA_BYTES);
+      this.arenaAt = 0;
     }
-    this.cache.set(key, hex);
-    return hex;
+    const out = this.arena.subarray(this.arenaAt, this.arenaAt + hex.length + 2);
+    this.arenaAt += out.length;
+    out[0] = QUOTE;
+    out.write(hex, 1, 'latin1');
+    out[out.length - 1] = QUOTE;
+    return out;
+  }
+
+  /**
+   * The node of the member whose name's opening quote is at keyStart, if any. In a record without backslashes a name
+   * is its bytes, compared in place; otherwise it is read whole (escapes and all) and looked up.
+   */
+  private member(b: Buffer, keyStart: number, node: Compiled): Compiled | undefined {
+    if (this.plain) return node.plainLookup(b, keyStart);
+    return node.mayBe(b, keyStart) ? node.lookup(b, keyStart, past(skipString(b, keyStart))) : undefined;
+  }
+
+  /** Past the name of a member whose opening quote is at keyStart and whose node `member` found. */
+  private nameEnd(b: Buffer, keyStart: number, child: Compiled): number {
+    return this.plain ? keyStart + child.keyBytes : past(skipString(b, keyStart));
   }
 
   /** Past the object whose '{' is at i, listing the edits its members on a path need. */
@@ -76,29 +128,47 @@ export class RecordEditor {
       i = skipSpace(b, i);
       if (b[i] === CLOSE_BRACE) break;
       const keyStart = i;
-      i = past(skipString(b, i));
-      const child = node.lookup(b, keyStart, i);
+      const child = this.member(b, keyStart, node);
+      i = child === undefined ? past(skipString(b, keyStart)) : this.nameEnd(b, keyStart, child);
       i = skipSpace(b, skipSpace(b, i) + 1); // past the colon
-      const valueStart = i;
-      let drop = false;
-      if (child === undefined) {
-        i = past(skipValue(b, i));
-      } else if (child.action === 'drop') {
-        i = past(skipValue(b, i));
-        drop = true;
-        dropped++;
-      } else if (child.action === 'hash') {
-        i = past(skipValue(b, i));
-        this.hashEdit(b, valueStart, i, edits);
-      } else {
-        i = this.descend(b, i, child, edits);
-      }
-      if (spans) spans.push(keyStart, i, drop ? 1 : 0);
+      i = child === undefined ? past(skipValue(b, i)) : this.editValue(b, i, -1, child, edits);
+      if (child?.action === 'drop') dropped++;
+      if (spans) spans.push(keyStart, i, child?.action === 'drop' ? 1 : 0);
       i = skipSpace(b, i);
       if (b[i] === COMMA) i++;
     }
     if (dropped > 0) dropEdits(spans!, edits);
     return i + 1;
+  }
+
+  /**
+   * The edits for the members of the object b (starting with its '{'), found between the commas a scan noted: each
+   * member's name is read, and its value only when a path leads into it. The object must be valid JSON (it was parsed).
+   */
+  private editBetweenCommas(b: Buffer, members: MemberCommas, node: Compiled, edits: Edits): void {
+    const spans: number[] | undefined = node.drops ? [] : undefined;
+    let dropped = 0;
+    membersBetweenCommas(b, members, (keyStart, _nameEnd, end) => {
+      const child = this.member(b, keyStart, node);
+      if (child !== undefined) this.editValue(b, skipSpace(b, skipSpace(b, this.nameEnd(b, keyStart, child)) + 1), end, child, edits);
+      if (child?.action === 'drop') dropped++;
+      if (spans) spans.push(keyStart, end, child?.action === 'drop' ? 1 : 0);
+    });
+    if (dropped > 0) dropEdits(spans!, edits);
+  }
+
+  /**
+   * Past the value at i of a member (or item) on a path, listing its edit: hashed, looked into, or (its member's
+   * removal being the object's to list) dropped. `end` is where the value ends when known, else -1.
+   */
+  private editValue(b: Buffer, i: number, end: number, child: Compiled, edits: Edits): number {
+    if (child.action === 'drop') return end < 0 ? past(skipValue(b, i)) : end;
+    if (child.action === 'hash') {
+      const valueEnd = end < 0 ? past(skipValue(b, i)) : end;
+      this.hashEdit(b, i, valueEnd, edits);
+      return valueEnd;
+    }
+    return this.descend(b, i, child, edits);
   }
 
   /** Past the array whose '[' is at i, editing each item as `items` says. */
@@ -107,14 +177,7 @@ export class RecordEditor {
     for (;;) {
       i = skipSpace(b, i);
       if (b[i] === CLOSE_BRACKET) return i + 1;
-      const start = i;
-      if (items.action === 'hash') {
-        i = past(skipValue(b, i));
-        this.hashEdit(b, start, i, edits);
-      } else {
-        i = this.descend(b, i, items, edits);
-      }
-      i = skipSpace(b, i);
+      i = skipSpace(b, this.editValue(b, i, -1, items, edits));
       if (b[i] === COMMA) i++;
     }
   }
@@ -127,16 +190,55 @@ export class RecordEditor {
     return past(skipValue(b, i));
   }
 
+  /**
+   * The record with the edits made, in one pass, written into the editor's output arena. (Drops are listed when their
+   * object ends, so edits may be out of order.)
+   */
+  private applyEdits(b: Buffer, edits: Edits): Buffer {
+    const { ranges } = edits;
+    const count = edits.with.length;
+    let order: number[] | undefined;
+    for (let k = 1; k < count; k++) {
+      if (ranges[2 * k]! < ranges[2 * k - 2]!) {
+        order = Array.from({ length: count }, (_, j) => j).sort((x, y) => ranges[2 * x]! - ranges[2 * y]!);
+        break;
+      }
+    }
+    let length = b.length;
+    for (let k = 0; k < count; k++) length += (edits.with[k]?.length ?? 0) - (ranges[2 * k + 1]! - ranges[2 * k]!);
+    if (this.outAt + length > this.out.length) {
+      this.out = Buffer.allocUnsafeSlow(Math.max(OUT_BYTES, length));
+      this.outAt = 0;
+    }
+    const out = this.out.subarray(this.outAt, this.outAt + length);
+    this.outAt += length;
+    let from = 0;
+    let at = 0;
+    for (let j = 0; j < count; j++) {
+      const k = order ? order[j]! : j;
+      const start = ranges[2 * k]!;
+      at += b.copy(out, at, from, start);
+      const quoted = edits.with[k];
+      if (quoted !== undefined) {
+        out.set(quoted, at);
+        at += quoted.length;
+      }
+      from = ranges[2 * k + 1]!;
+    }
+    b.copy(out, at, from);
+    return out;
+  }
+
   private hashEdit(b: Buffer, start: number, end: number, edits: Edits): void {
     const c = b[start];
     if (c === NULL_N) return; // null stays null
-    let quoted: string;
+    let quoted: Buffer;
     if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       const text = oneLine(b.subarray(start, end));
       quoted = this.cachedHash(Buffer.from(text.buffer, text.byteOffset, text.length), 0, text.length);
     } else if (c !== QUOTE) {
       quoted = this.cachedHash(b, start, end);
-    } else if (hasByte(b, BACKSLASH, start + 1, end - 1)) {
+    } else if (!this.plain && hasByte(b, BACKSLASH, start + 1, end - 1)) {
       const text = Buffer.from(JSON.parse(b.toString('utf8', start, end)) as string, 'utf8');
       quoted = this.cachedHash(text, 0, text.length);
     } else {
@@ -150,8 +252,8 @@ export class RecordEditor {
 /** Ranges of the record ([start, end) pairs) each replaced by a hash written as a JSON string, or removed. */
 interface Edits {
   ranges: number[];
-  /** The hex digest written in place of a range (with its quotes), or undefined to remove the range. */
-  with: Array<string | undefined>;
+  /** The hex digest written in place of a range (with its quotes, as bytes), or undefined to remove the range. */
+  with: Array<Buffer | undefined>;
 }
 
 /**
@@ -177,78 +279,78 @@ function dropEdits(spans: number[], edits: Edits): void {
   }
 }
 
-/** The record with the edits made, in one pass. (Drops are listed when their object ends, so edits may be out of order.) */
-function applyEdits(b: Buffer, edits: Edits): Buffer {
-  const { ranges } = edits;
-  const count = edits.with.length;
-  let order: number[] | undefined;
-  for (let k = 1; k < count; k++) {
-    if (ranges[2 * k]! < ranges[2 * k - 2]!) {
-      order = Array.from({ length: count }, (_, j) => j).sort((x, y) => ranges[2 * x]! - ranges[2 * y]!);
-      break;
-    }
-  }
-  let length = b.length;
-  for (let k = 0; k < count; k++) length += (edits.with[k] === undefined ? 0 : edits.with[k]!.length + 2) - (ranges[2 * k + 1]! - ranges[2 * k]!);
-  const out = Buffer.allocUnsafe(length);
-  let from = 0;
-  let at = 0;
-  for (let j = 0; j < count; j++) {
-    const k = order ? order[j]! : j;
-    const start = ranges[2 * k]!;
-    at += b.copy(out, at, from, start);
-    const hex = edits.with[k];
-    if (hex !== undefined) {
-      out[at] = QUOTE;
-      at += out.write(hex, at + 1, 'latin1') + 1;
-      out[at++] = QUOTE;
-    }
-    from = ranges[2 * k + 1]!;
-  }
-  b.copy(out, at, from);
-  return out;
-}
-
 function hasByte(b: Buffer, byte: number, start: number, end: number): boolean {
   for (let i = start; i < end; i++) if (b[i] === byte) return true;
   return false;
 }
 
 /** A path node made ready for matching member names as bytes. */
-interface Compiled {
-  action: PathNode['action'];
-  hasMembers: boolean;
+class Compiled {
+  readonly action: PathNode['action'];
+  readonly hasMembers: boolean;
   /** Some member of this object is dropped. */
-  drops: boolean;
-  items: Compiled | undefined;
-  /** The node for the member whose key (quotes included) is b[start, end), if any. */
-  lookup(b: Uint8Array, start: number, end: number): Compiled | undefined;
-}
+  readonly drops: boolean;
+  readonly items: Compiled | undefined;
+  /** This member's name as written without escapes, quotes included: its length in bytes. */
+  readonly keyBytes: number;
+  private readonly byName = new Map<string, Compiled>();
+  private readonly names: MemberNames;
+  /**
+   * The names that can be written without escapes, by their first byte (a name holding a quote, a backslash or a
+   * control character never is).
+   */
+  private readonly byFirst: Array<Array<{ bytes: Uint8Array; node: Compiled }> | undefined> = [];
 
-function compile(node: PathNode): Compiled {
-  const byName = new Map<string, Compiled>();
-  let drops = false;
-  for (const [name, child] of node.members) {
-    byName.set(name, compile(child));
-    if (child.action === 'drop') drops = true;
+  constructor(node: PathNode, name = '') {
+    let drops = false;
+    for (const [childName, child] of node.members) {
+      const compiled = new Compiled(child, childName);
+      this.byName.set(childName, compiled);
+      if (child.action === 'drop') drops = true;
+      const bytes = Buffer.from(childName, 'utf8');
+      if (bytes.length > 0 && !bytes.some((c) => c === QUOTE || c === BACKSLASH || c < 0x20)) (this.byFirst[bytes[0]!] ??= []).push({ bytes, node: compiled });
+    }
+    this.names = new MemberNames(this.byName.keys());
+    this.action = node.action;
+    this.hasMembers = this.byName.size > 0;
+    this.drops = drops;
+    this.items = node.items && new Compiled(node.items);
+    this.keyBytes = Buffer.byteLength(name, 'utf8') + 2;
   }
-  const names = new MemberNames(byName.keys());
-  return {
-    action: node.action,
-    hasMembers: byName.size > 0,
-    drops,
-    items: node.items && compile(node.items),
-    lookup(b, start, end) {
-      if (byName.size === 0) return undefined;
-      const name = names.find(b, start, end);
-      return name === undefined ? undefined : byName.get(name);
-    },
-  };
+
+  /** Whether the member name whose opening quote is at `start` may have a node (most names' first byte says not). */
+  mayBe(b: Uint8Array, start: number): boolean {
+    return this.hasMembers && this.names.mayBe(b, start);
+  }
+
+  /** The node for the member whose name, written without escapes, starts with its quote at `start`, if any. */
+  plainLookup(b: Uint8Array, start: number): Compiled | undefined {
+    const candidates = this.byFirst[b[start + 1]!];
+    if (candidates === undefined) return undefined;
+    for (const { bytes, node } of candidates) {
+      if (b[start + 1 + bytes.length] !== QUOTE) continue;
+      let k = 1;
+      while (k < bytes.length && b[start + 1 + k] === bytes[k]) k++;
+      if (k === bytes.length) return node;
+    }
+    return undefined;
+  }
+
+  /** The node for the member whose key (quotes included) is b[start, end), if any. */
+  lookup(b: Uint8Array, start: number, end: number): Compiled | undefined {
+    if (!this.hasMembers) return undefined;
+    const found = this.names.find(b, start, end);
+    return found === undefined ? undefined : this.byName.get(found);
+  }
 }
 
 const NULL_N = 0x6e;
-/** Distinct hashed texts in the newer generation of the cache (about 150 bytes each). */
-const HASH_CACHE_SIZE = 10_000;
+/** SHA-256's block size, the size of HMAC's pads. */
+const HMAC_BLOCK = 64;
+/** The size of each arena the quoted digests are written into (about 1,000 of them). */
+const ARENA_BYTES = 64 * 1024;
+/** The size of each arena edited records are written into (a few pages' worth). */
+const OUT_BYTES = 256 * 1024;
 
 /**
  * An index from json-bytes' walkers, which say -1 for a value that does not end. A record reaches the editor parsed,

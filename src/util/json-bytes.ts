@@ -262,7 +262,7 @@ function membersByWalking(record: Uint8Array, take: (start: number, nameEnd: num
  * Each member of the object (starting at 0, no space before it), found between the commas a walk already saw: only
  * each member's name is looked at, not its value. The record must be valid JSON (it was parsed).
  */
-function membersBetweenCommas(record: Uint8Array, { commas, from, to }: MemberCommas, take: (start: number, nameEnd: number, end: number) => void): void {
+export function membersBetweenCommas(record: Uint8Array, { commas, from, to }: MemberCommas, take: (start: number, nameEnd: number, end: number) => void): void {
   // nameEnd -1: found only for a member whose name may be kept.
   let begin = 1;
   for (let k = from; k <= to; k++) {

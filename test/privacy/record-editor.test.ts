@@ -1,6 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { buildPathTree, formatPath, type PathNode, type PathStep } from '../../src/privacy/property-paths.js';
+import { createHmac } from 'node:crypto';
+import { locateRecordSpans } from '../../src/http/record-spans.js';
 import { RecordEditor } from '../../src/privacy/record-editor.js';
 import { hmacHex, referenceEdit } from '../support/personal-data.js';
 
@@ -71,6 +73,25 @@ describe('record editor', () => {
     expect(edit(editor(['booker.email', 'passengers[].person.email', 'seats[]']), text)).toBe(text);
   });
 
+  test('hashes exactly as HMAC-SHA-256 does, for keys shorter and longer than the 64-byte block and texts of any length', () => {
+    for (const key of ['', 'k', 'x'.repeat(63), 'y'.repeat(64), 'z'.repeat(65), 'clé-é'.repeat(40)]) {
+      const e = new RecordEditor(buildPathTree(['a'], [])!, key);
+      for (const length of [0, 1, 55, 56, 64, 1000, 1024, 1025, 5000]) {
+        const text = Buffer.from('é'.repeat(length)).subarray(0, length);
+        expect(e.hash(text)).toBe(createHmac('sha256', key).update(text).digest('hex'));
+      }
+    }
+  });
+
+  test('a record with names written plainly and one with a backslash anywhere are matched alike', () => {
+    const e = editor(['email', 'booker.email']);
+    // The backslash (in another value) sends the second through the names' escapes; the third escapes a name.
+    const plain = edit(e, '{"email":"a@b.c","emails":1,"emai":2,"booker":{"email":"d@e.f"}}');
+    expect(plain).toBe(`{"email":"${hmac('a@b.c')}","emails":1,"emai":2,"booker":{"email":"${hmac('d@e.f')}"}}`);
+    expect(edit(e, '{"email":"a@b.c","emails":1,"emai":"\\\\","booker":{"email":"d@e.f"}}')).toBe(`{"email":"${hmac('a@b.c')}","emails":1,"emai":"\\\\","booker":{"email":"${hmac('d@e.f')}"}}`);
+    expect(edit(e, '{"em\\u0061il":"a@b.c","booker":{"email":"d@e.f"}}')).toBe(`{"em\\u0061il":"${hmac('a@b.c')}","booker":{"email":"${hmac('d@e.f')}"}}`);
+  });
+
   test('remembers hashes: a value that keeps coming back is hashed once, however many values come only once', () => {
     const e = editor(['e', 'x']);
     const hashed: string[] = [];
@@ -102,6 +123,8 @@ describe('record editor', () => {
         const e = new RecordEditor(tree!, KEY);
         const expected = referenceEdit(structuredClone(record), tree!, KEY);
         expect(edit(e, JSON.stringify(record))).toBe(JSON.stringify(expected));
+        // Given the commas between the record's members, as a page's scan notes them, the same bytes come out.
+        expect(editWithCommas(e, JSON.stringify(record))).toBe(JSON.stringify(expected));
         // With whitespace between every token (and line breaks), the same values come out.
         // (Compared through JSON text, which writes -0 as 0.)
         expect(JSON.parse(edit(e, JSON.stringify(record, null, 1)))).toEqual(JSON.parse(JSON.stringify(expected)));
@@ -110,6 +133,15 @@ describe('record editor', () => {
     );
   });
 });
+
+/** The record edited as the tap edits it in a page: its members located by the commas locateRecordSpans notes. */
+function editWithCommas(e: RecordEditor, text: string): string {
+  const page = Buffer.from(`{"data":[${text}]}`);
+  const located = locateRecordSpans(page, { members: true });
+  if (!located || 'tooDeep' in located || !located.commas || !located.commasFrom) throw new Error('the test page did not scan');
+  const record = page.subarray(located.spans[0], located.spans[1]);
+  return Buffer.from(e.edit(record, { commas: located.commas, from: located.commasFrom[0]!, to: located.commasFrom[1]! })).toString('utf8');
+}
 
 const NAMES = ['a', 'b', 'é', 'q"', 'k\\'];
 const nameArb = fc.constantFrom(...NAMES);
