@@ -80,13 +80,31 @@ describe('ReadAhead', () => {
   });
 
   it('forgets every request on clear, and an abandoned request that fails is not an unhandled rejection', async () => {
+    // Jest does not fail a test on an unhandled rejection, so the test looks at the promise itself: a rejection
+    // handler must be attached to every request as it is made (before anyone takes it, or after it is cleared).
     let reject!: (err: Error) => void;
-    const ahead = new ReadAhead<string>(() => new Promise((_, r) => (reject = r)), () => 2);
+    const made: Tracked<string>[] = [];
+    const ahead = new ReadAhead<string>(() => {
+      const p = new Tracked<string>((_, r) => (reject = r));
+      made.push(p);
+      return p;
+    }, () => 2);
     ahead.request(at(0));
     expect(ahead.size).toBe(1);
     ahead.clear();
     expect(ahead.size).toBe(0);
+    expect(made).toHaveLength(1);
+    expect(made[0]!.rejectionHandled).toBe(true);
     reject(new Error('gone'));
     await settle();
   });
 });
+
+/** A promise that notes whether a rejection handler was attached to it. */
+class Tracked<T> extends Promise<T> {
+  rejectionHandled = false;
+  override then<A = T, B = never>(onFulfilled?: ((value: T) => A | PromiseLike<A>) | null, onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
+    if (onRejected) this.rejectionHandled = true;
+    return super.then(onFulfilled, onRejected);
+  }
+}
