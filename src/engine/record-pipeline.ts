@@ -86,12 +86,10 @@ export class RecordPipeline {
       }
       out.push(record);
       outMs.push(ms);
-      if (this.keep) {
-        const bytes = selectMembers(page.rawRecords[i]!, this.keep, page.members?.(i));
-        raw.push(this.editor ? this.editor.edit(bytes) : bytes);
-      } else {
-        raw.push(this.editor ? this.editor.edit(page.rawRecords[i]!, page.members?.(i)) : page.rawRecords[i]!);
-      }
+      // The noted commas are those of the record as received: a projection is a new object, walked by the editor.
+      const members = page.members?.(i);
+      const bytes = this.keep ? selectMembers(page.rawRecords[i]!, this.keep, members) : page.rawRecords[i]!;
+      raw.push(this.editor ? this.editor.edit(bytes, this.keep ? undefined : members) : bytes);
     }
     return { records: out, ms: outMs, raw, outside, repeats, insane };
   }

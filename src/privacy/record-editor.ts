@@ -25,11 +25,13 @@ export class RecordEditor {
   /** The quoted hex HMACs of the texts hashed lately (a hash costs microseconds; most values come back). */
   private readonly digests = new DigestCache<Buffer>();
   private readonly quotedHash = (text: Uint8Array): Buffer => this.quoted(this.hash(text));
-  private arena = Buffer.allocUnsafeSlow(0);
-  private arenaAt = 0;
-  /** Where edited records are written: one allocation for many records, rather than one from Node's pool each. */
-  private out = Buffer.allocUnsafeSlow(0);
-  private outAt = 0;
+  /**
+   * Where the quoted digests are written: small Buffers from Node's shared pool would each keep an 8 KB slab alive
+   * (with the records' copies in it) for as long as the cache holds them.
+   */
+  private readonly digestArena = new ByteArena(64 * 1024);
+  /** Where edited records are written: one allocation for many records (a few pages' worth), not one from the pool each. */
+  private readonly recordArena = new ByteArena(256 * 1024);
   /** The edits of the record being edited (the same arrays for every record). */
   private readonly edits: Edits = { ranges: [], with: [] };
   /** The record being edited holds no backslash (set by edit). */
@@ -87,17 +89,9 @@ export class RecordEditor {
     return this.digests.get(b, start, end, this.quotedHash);
   }
 
-  /**
-   * The hex digest with its quotes, as bytes in an arena of the editor's own: small Buffers from Node's shared pool
-   * would each keep an 8 KB slab alive (with the records' copies in it) for as long as the cache holds them.
-   */
+  /** The hex digest with its quotes, as bytes in the digests' arena. */
   private quoted(hex: string): Buffer {
-    if (this.arenaAt + hex.length + 2 > this.arena.length) {
-      this.arena = Buffer.allocUnsafeSlow(ARENA_BYTES);
-      this.arenaAt = 0;
-    }
-    const out = this.arena.subarray(this.arenaAt, this.arenaAt + hex.length + 2);
-    this.arenaAt += out.length;
+    const out = this.digestArena.take(hex.length + 2);
     out[0] = QUOTE;
     out.write(hex, 1, 'latin1');
     out[out.length - 1] = QUOTE;
@@ -206,12 +200,7 @@ export class RecordEditor {
     }
     let length = b.length;
     for (let k = 0; k < count; k++) length += (edits.with[k]?.length ?? 0) - (ranges[2 * k + 1]! - ranges[2 * k]!);
-    if (this.outAt + length > this.out.length) {
-      this.out = Buffer.allocUnsafeSlow(Math.max(OUT_BYTES, length));
-      this.outAt = 0;
-    }
-    const out = this.out.subarray(this.outAt, this.outAt + length);
-    this.outAt += length;
+    const out = this.recordArena.take(length);
     let from = 0;
     let at = 0;
     for (let j = 0; j < count; j++) {
@@ -284,6 +273,25 @@ function hasByte(b: Buffer, byte: number, start: number, end: number): boolean {
   return false;
 }
 
+/**
+ * Buffers cut one after another from chunks of the arena's own (allocUnsafeSlow, outside Node's pool); a chunk is
+ * let go once nothing cut from it is held any more.
+ */
+class ByteArena {
+  private chunk = Buffer.allocUnsafeSlow(0);
+  private at = 0;
+  constructor(private readonly chunkBytes: number) {}
+
+  take(length: number): Buffer {
+    if (this.at + length > this.chunk.length) {
+      this.chunk = Buffer.allocUnsafeSlow(Math.max(this.chunkBytes, length));
+      this.at = 0;
+    }
+    this.at += length;
+    return this.chunk.subarray(this.at - length, this.at);
+  }
+}
+
 /** A path node made ready for matching member names as bytes. */
 class Compiled {
   readonly action: PathNode['action'];
@@ -295,20 +303,12 @@ class Compiled {
   readonly keyBytes: number;
   private readonly byName = new Map<string, Compiled>();
   private readonly names: MemberNames;
-  /**
-   * The names that can be written without escapes, by their first byte (a name holding a quote, a backslash or a
-   * control character never is).
-   */
-  private readonly byFirst: Array<Array<{ bytes: Uint8Array; node: Compiled }> | undefined> = [];
-
   constructor(node: PathNode, name = '') {
     let drops = false;
     for (const [childName, child] of node.members) {
       const compiled = new Compiled(child, childName);
       this.byName.set(childName, compiled);
       if (child.action === 'drop') drops = true;
-      const bytes = Buffer.from(childName, 'utf8');
-      if (bytes.length > 0 && !bytes.some((c) => c === QUOTE || c === BACKSLASH || c < 0x20)) (this.byFirst[bytes[0]!] ??= []).push({ bytes, node: compiled });
     }
     this.names = new MemberNames(this.byName.keys());
     this.action = node.action;
@@ -325,15 +325,8 @@ class Compiled {
 
   /** The node for the member whose name, written without escapes, starts with its quote at `start`, if any. */
   plainLookup(b: Uint8Array, start: number): Compiled | undefined {
-    const candidates = this.byFirst[b[start + 1]!];
-    if (candidates === undefined) return undefined;
-    for (const { bytes, node } of candidates) {
-      if (b[start + 1 + bytes.length] !== QUOTE) continue;
-      let k = 1;
-      while (k < bytes.length && b[start + 1 + k] === bytes[k]) k++;
-      if (k === bytes.length) return node;
-    }
-    return undefined;
+    const found = this.names.findPlain(b, start);
+    return found === undefined ? undefined : this.byName.get(found);
   }
 
   /** The node for the member whose key (quotes included) is b[start, end), if any. */
@@ -347,10 +340,6 @@ class Compiled {
 const NULL_N = 0x6e;
 /** SHA-256's block size, the size of HMAC's pads. */
 const HMAC_BLOCK = 64;
-/** The size of each arena the quoted digests are written into (about 1,000 of them). */
-const ARENA_BYTES = 64 * 1024;
-/** The size of each arena edited records are written into (a few pages' worth). */
-const OUT_BYTES = 256 * 1024;
 
 /**
  * An index from json-bytes' walkers, which say -1 for a value that does not end. A record reaches the editor parsed,

@@ -151,6 +151,11 @@ export class MemberNames {
   private readonly all: ReadonlySet<string>;
   /** The first byte of each name as written (a backslash may start any name): a member starting otherwise is none. */
   private readonly firsts = new Uint8Array(256);
+  /**
+   * The names as they are written without escapes, by their first byte (for findPlain; a name holding a quote, a
+   * backslash or a control character is never written so).
+   */
+  private readonly plainByFirst: Array<Array<{ bytes: Uint8Array; text: string }> | undefined> = [];
 
   constructor(names: Iterable<string>) {
     this.all = new Set(names);
@@ -158,10 +163,22 @@ export class MemberNames {
     for (const text of this.all) {
       const bytes = Buffer.from(text, 'utf8');
       this.firsts[bytes.length > 0 ? bytes[0]! : QUOTE] = 1;
+      if (!bytes.some((c) => c === QUOTE || c === BACKSLASH || c < 0x20)) (this.plainByFirst[bytes.length > 0 ? bytes[0]! : QUOTE] ??= []).push({ bytes, text });
       const group = this.byLength.get(bytes.length) ?? [];
       group.push({ bytes, text });
       this.byLength.set(bytes.length, group);
     }
+  }
+
+  /**
+   * The name (as kept) of the member name whose opening quote is at `start`, for bytes that hold no backslash (so
+   * every name is written as its plain bytes): compared in place, without finding where the name ends first.
+   */
+  findPlain(b: Uint8Array, start: number): string | undefined {
+    const candidates = this.plainByFirst[b[start + 1]!];
+    if (candidates === undefined) return undefined;
+    for (const { bytes, text } of candidates) if (b[start + 1 + bytes.length] === QUOTE && bytesAt(b, start + 1, bytes)) return text;
+    return undefined;
   }
 
   /** Whether the member name whose opening quote is at `start` may be one of these (its first byte says it is not, mostly). */

@@ -35,3 +35,21 @@ describe('nestingDepth', () => {
     expect(nestingDepth(Buffer.from('['.repeat(1_000_000)))).toBe(1_000_000);
   });
 });
+
+describe('MemberNames.findPlain', () => {
+  const names = new MemberNames(['email', 'e', 'é', 'q"k', '']);
+  const at = (text: string) => names.findPlain(Buffer.from(text), 0);
+  it('finds a name written as its bytes, and only the whole name', () => {
+    expect(at('"email":1')).toBe('email');
+    expect(at('"e":1')).toBe('e');
+    expect(at('"é":1')).toBe('é');
+    expect(at('"emails":1')).toBeUndefined();
+    expect(at('"emai":1')).toBeUndefined();
+    expect(at('"x":1')).toBeUndefined();
+  });
+  it('finds the empty name, and never a name that can only be written with escapes', () => {
+    expect(at('"":1')).toBe('');
+    expect(at('"q":1')).toBeUndefined();
+    expect(new MemberNames(['email']).findPlain(Buffer.from('"":1'), 0)).toBeUndefined();
+  });
+});
