@@ -1,4 +1,4 @@
-import { CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, MAX_JSON_DEPTH, MemberNames, OPEN_BRACE, OPEN_BRACKET, QUOTE, skipSpace, skipString, skipValue, ValueShape } from '../util/json-bytes.js';
+import { CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, MAX_JSON_DEPTH, MemberNames, OffsetList, OPEN_BRACE, OPEN_BRACKET, QUOTE, skipSpace, skipString, skipValue, ValueShape } from '../util/json-bytes.js';
 
 /**
  * Where each record of a page's `"data"` array lies in the raw response bytes, so that each record can be parsed on
@@ -31,7 +31,7 @@ export function locateRecordSpans(body: Uint8Array, options: { members?: boolean
     if (body[i] !== COLON) return undefined;
     i = skipSpace(body, i + 1);
     if (isData && body[i] === OPEN_BRACKET) {
-      const spans: RecordSpans = { spans: [], lineBreaks: [], arrayStart: i, arrayEnd: -1, ...(options.members ? { commas: [], commasFrom: [] } : {}) };
+      const spans: RecordSpans = { spans: [], lineBreaks: [], arrayStart: i, arrayEnd: -1, ...(options.members ? { commas: new Int32Array(0), commasFrom: [] } : {}) };
       const read = readElements(body, i + 1, spans);
       if (typeof read !== 'number') return read;
       if (read < 0) return undefined;
@@ -41,7 +41,7 @@ export function locateRecordSpans(body: Uint8Array, options: { members?: boolean
       const start = i;
       i = skipValue(body, i);
       // A later "data" replaces an earlier one, as in JSON.parse: null means no records, anything else is no page.
-      if (isData) found = isNull(body, start, i) ? { spans: [], lineBreaks: [], arrayStart: start, arrayEnd: i, ...(options.members ? { commas: [], commasFrom: [0] } : {}) } : undefined;
+      if (isData) found = isNull(body, start, i) ? { spans: [], lineBreaks: [], arrayStart: start, arrayEnd: i, ...(options.members ? { commas: new Int32Array(0), commasFrom: [0] } : {}) } : undefined;
     }
     if (i < 0 || i >= n) return undefined;
     i = skipSpace(body, i);
@@ -59,7 +59,7 @@ export interface RecordSpans {
   arrayStart: number;
   arrayEnd: number;
   /** When asked for: the commas directly inside each record, relative to its start, record k's from commasFrom[k] to commasFrom[k + 1]. */
-  commas?: number[];
+  commas?: Int32Array;
   commasFrom?: number[];
 }
 
@@ -79,7 +79,14 @@ function isNull(b: Uint8Array, start: number, end: number): boolean {
  * Record each element of the array whose '[' is just before i: the index past its ']', -1 to give up, or the first
  * element nesting deeper than MAX_JSON_DEPTH.
  */
-function readElements(b: Uint8Array, i: number, { spans, lineBreaks, commas, commasFrom }: RecordSpans): number | TooDeep {
+function readElements(b: Uint8Array, i: number, found: RecordSpans): number | TooDeep {
+  const commas = found.commasFrom && new OffsetList();
+  const read = readEach(b, i, found, commas);
+  if (commas) found.commas = commas.values;
+  return read;
+}
+
+function readEach(b: Uint8Array, i: number, { spans, lineBreaks, commasFrom }: RecordSpans, commas: OffsetList | undefined): number | TooDeep {
   const shape = new ValueShape();
   shape.commas = commas;
   i = skipSpace(b, i);

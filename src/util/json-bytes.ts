@@ -28,7 +28,26 @@ export const MAX_JSON_DEPTH = 1000;
 export class ValueShape {
   depth = 0;
   lineBreaks = false;
-  commas: number[] | undefined = undefined;
+  commas: OffsetList | undefined = undefined;
+}
+
+/**
+ * Offsets appended one at a time (a page's commas: thousands) to a typed array that doubles when full: its storage is
+ * outside the JavaScript heap, where a growing array of numbers was, for every page, tens of KB of young-generation
+ * garbage. `values` is valid up to `length`.
+ */
+export class OffsetList {
+  values = new Int32Array(4096);
+  length = 0;
+
+  push(offset: number): void {
+    if (this.length === this.values.length) {
+      const grown = new Int32Array(2 * this.length);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length++] = offset;
+  }
 }
 
 function isSpace(c: number | undefined): boolean {
@@ -250,7 +269,7 @@ export function selectMembers(record: Uint8Array, keep: MemberNames, split?: Mem
 
 /** The commas between an object's members, as skipValue found them: `commas[from]` to `commas[to]` (excluded). */
 export interface MemberCommas {
-  commas: readonly number[];
+  commas: ArrayLike<number>;
   from: number;
   to: number;
 }
