@@ -37,7 +37,7 @@ export class RecordEditor {
   /** Members' spans of the objects being walked where a member may be dropped, one stack for all of them. */
   private readonly spans = new SpanStack();
   /** What the top-level member callback needs (set by editBetweenCommas; one callback made once, not one per record). */
-  private top: { b: Buffer; node: Compiled; mark: number; dropped: number } = { b: Buffer.alloc(0), node: undefined as unknown as Compiled, mark: -1, dropped: 0 };
+  private readonly top: { b: Buffer; node: Compiled; mark: number; dropped: number };
   private readonly topMember = (keyStart: number, _nameEnd: number, end: number): void => {
     const { b, node, mark } = this.top;
     const child = this.member(b, keyStart, node);
@@ -55,6 +55,7 @@ export class RecordEditor {
   private readonly outer = Buffer.allocUnsafeSlow(HMAC_BLOCK + 32);
   constructor(tree: PathNode, hashKey: string) {
     this.root = new Compiled(tree);
+    this.top = { b: Buffer.alloc(0), node: this.root, mark: -1, dropped: 0 };
     let key = Buffer.from(hashKey, 'utf8');
     if (key.length > HMAC_BLOCK) key = digestOf('sha256', key, 'buffer');
     this.pads = Buffer.alloc(2 * HMAC_BLOCK);
