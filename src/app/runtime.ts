@@ -7,7 +7,6 @@ import { MEGABYTE, Transport } from '../http/transport.js';
 import type { Logger } from '../logging/logger.js';
 import { personalData, undeclaredWarning, type PersonalData } from '../privacy/personal-data.js';
 import { validate as generatedBookingsValidator } from '../generated/bookings-validator.generated.js';
-import type { ValidateFunction } from '../util/ajv.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { HttpMetrics } from './http-metrics.js';
 
@@ -48,7 +47,7 @@ export function createRuntime(config: TapConfig, logger: Logger, clock: Clock = 
   );
   const api = new BookingsApi(config, transport, auth, gate, logger, clock);
   // The bookings schema's validator, generated ahead of time (src/config/validator-outputs.ts): the first error only.
-  const validate = config.schemaValidation === 'off' ? undefined : (generatedBookingsValidator as unknown as ValidateFunction);
+  const validate = config.schemaValidation === 'off' ? undefined : generatedBookingsValidator;
   const checker = new RecordChecker(validate, config.schemaValidation, logger);
   return { config, logger, transport, auth, api, gate, clock, metrics, checker, personal, close: () => transport.close() };
 }

@@ -4,14 +4,13 @@ import type { Logger } from '../logging/logger.js';
 import { packageVersion } from '../package-files.js';
 import { validate as generatedSettingsValidator } from '../generated/settings-validator.generated.js';
 import { describeAjvErrors } from '../util/ajv-errors.js';
-import type { ValidateFunction } from '../util/ajv.js';
 import { parseDateTime } from '../util/time.js';
 import type { BookingType, Resolved, TapConfig } from './options.js';
 import { connectorSpec, settingEntries, settingTypes } from './spec.js';
 import { personalDataProblems } from '../privacy/property-paths.js';
 
 /** spec.json's validator, generated ahead of time (src/config/validator-outputs.ts): every error, with its schema and value. */
-const validateSettings = generatedSettingsValidator as unknown as ValidateFunction;
+const validateSettings = generatedSettingsValidator;
 function validateAgainstSpec(raw: Record<string, unknown>): string[] {
   return validateSettings(raw) ? [] : describeAjvErrors(validateSettings.errors);
 }

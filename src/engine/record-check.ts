@@ -2,7 +2,7 @@ import type { BookingType, SchemaValidationMode } from '../config/options.js';
 import { ApiDataError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import { describeAjvErrors } from '../util/ajv-errors.js';
-import type { ValidateFunction } from '../util/ajv.js';
+import type { SchemaValidator } from '../util/ajv.js';
 import { parseDateTime } from '../util/time.js';
 
 export type BookingRecord = Record<string, unknown> & { uuid: string; lastModified: string };
@@ -21,7 +21,7 @@ export class RecordChecker {
   private readonly warned = new Set<string>();
 
   constructor(
-    private readonly validate: ValidateFunction | undefined,
+    private readonly validate: SchemaValidator | undefined,
     private readonly mode: SchemaValidationMode,
     private readonly logger: Logger,
   ) {}

@@ -1,6 +1,6 @@
 import AjvModule from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { Options, Ajv as AjvClass } from 'ajv';
+import type { ErrorObject, Options, Ajv as AjvClass } from 'ajv';
 import type { FormatsPlugin } from 'ajv-formats';
 import { isRfc3339DateTime } from './time.js';
 
@@ -10,6 +10,16 @@ const Ajv = ((AjvModule as unknown as { default?: AjvConstructor }).default ?? A
 const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? addFormatsModule) as unknown as FormatsPlugin;
 
 export type { ErrorObject, ValidateFunction } from 'ajv';
+
+/**
+ * A schema's validator as this code calls it: a function of the data that says whether it is valid and leaves the
+ * errors on itself. ajv's compiled functions are one; so are the validators generated ahead of time (standalone code
+ * has no `schema` or `schemaEnv`, which ajv's ValidateFunction type promises).
+ */
+export interface SchemaValidator {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
 export type AjvInstance = AjvClass;
 
 /** An ajv instance with the standard formats and the keywords our spec files carry. */
