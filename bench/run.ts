@@ -542,7 +542,7 @@ function markdownReport(goals: Goal[], t: { markdown: string }, profile: Profile
     `Tools: ${Object.entries(tools).map(([k, v]) => `${k}: ${v ? JSON.stringify(v) : 'missing'}`).join('; ')}`,
     '',
     `Main scenario: ${int(OPTS.records)} records (${BOOKING_TYPES.join(' + ')}), ${OPTS.latencyMs} ms latency per request, page size ${OPTS.pageSize}, ` +
-      `${OPTS.rounds} interleaved round(s) (every tool once per round, in the order of the table); medians over the rounds, min–max of records/s, ` +
+      `${OPTS.rounds} interleaved round(s) (every tool once per round, in the order of the table in odd rounds and in reverse in even ones); medians over the rounds, min–max of records/s, ` +
       `the 1-minute load average's lowest and highest value at the start and end of the row's runs. ` +
       `tap max_concurrency ${OPTS.maxConcurrency ?? `default (${defaultMaxConcurrency()})`}${OPTS.tapNodeFlags.length ? `, tap run with node ${OPTS.tapNodeFlags.join(' ')}` : ''}. ` +
       `Memory scenario: ${OPTS.memoryRecords.map(int).join(' and ')} records, no latency, one run each.`,
@@ -677,7 +677,9 @@ async function main(): Promise<number> {
       return { t, row };
     });
     for (let round = 1; round <= OPTS.rounds; round++) {
-      for (const { t, row } of mainRows) {
+      // Odd rounds in the table's order, even rounds in reverse: no tool always runs right after the same one (a run
+      // leaves the sandbox with work of its own, a collection due, for whichever runs next).
+      for (const { t, row } of round % 2 === 1 ? mainRows : [...mainRows].reverse()) {
         if (row.status === 'missing') continue;
         log(`${mainName} / ${t.id} round ${round}/${OPTS.rounds}: running`);
         const u = await t.run({ round, sb, dir: work, expected, pg });
