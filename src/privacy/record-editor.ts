@@ -55,7 +55,7 @@ export class RecordEditor {
   private readonly outer = Buffer.allocUnsafeSlow(HMAC_BLOCK + 32);
   constructor(tree: PathNode, hashKey: string) {
     this.root = new Compiled(tree);
-    this.top = { b: Buffer.alloc(0), node: this.root, mark: -1, dropped: 0 };
+    this.top = { b: NO_BYTES, node: this.root, mark: -1, dropped: 0 };
     let key = Buffer.from(hashKey, 'utf8');
     if (key.length > HMAC_BLOCK) key = digestOf('sha256', key, 'buffer');
     this.pads = Buffer.alloc(2 * HMAC_BLOCK);
@@ -156,6 +156,7 @@ export class RecordEditor {
     top.mark = node.drops ? this.spans.top : -1;
     top.dropped = 0;
     membersBetweenCommas(b, members, this.topMember);
+    top.b = NO_BYTES; // not to keep the page the record came in alive
     if (top.mark >= 0) this.spans.release(top.mark, top.dropped > 0 ? this.edits : undefined);
   }
 
@@ -389,6 +390,7 @@ class Compiled {
 }
 
 const NULL_N = 0x6e;
+const NO_BYTES = Buffer.alloc(0);
 /** SHA-256's block size, the size of HMAC's pads. */
 const HMAC_BLOCK = 64;
 
