@@ -58,7 +58,10 @@ export interface RecordSpans {
   /** Where the "data" array (or null) begins and ends (just past it). */
   arrayStart: number;
   arrayEnd: number;
-  /** When asked for: the commas directly inside each record, relative to its start, record k's from commasFrom[k] to commasFrom[k + 1]. */
+  /**
+   * When asked for: the commas directly inside each record, relative to its start, record k's from commasFrom[k] to
+   * commasFrom[k + 1] (the array may be longer than the last of those: what lies past it means nothing).
+   */
   commas?: Int32Array;
   commasFrom?: number[];
 }
