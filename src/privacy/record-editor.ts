@@ -36,14 +36,14 @@ export class RecordEditor {
   private readonly edits = new EditList();
   /** Members' spans of the objects being walked where a member may be dropped, one stack for all of them. */
   private readonly spans = new SpanStack();
-  /** What the top-level member callback needs (set by editBetweenCommas; one callback made once, not one per record). */
-  private readonly top: { b: Buffer; node: Compiled; mark: number; dropped: number };
+  /** The record whose top-level members topMember is given (set by editBetweenCommas). */
+  private topBytes: Buffer = NO_BYTES;
+  /** The callback for each top-level member, made once rather than once per record. */
   private readonly topMember = (keyStart: number, _nameEnd: number, end: number): void => {
-    const { b, node, mark } = this.top;
-    const child = this.member(b, keyStart, node);
+    const b = this.topBytes;
+    const child = this.member(b, keyStart, this.root);
     if (child !== undefined) this.editValue(b, skipSpace(b, skipSpace(b, this.nameEnd(b, keyStart, child)) + 1), end, child);
-    if (child?.action === 'drop') this.top.dropped++;
-    if (mark >= 0) this.spans.push(keyStart, end, child?.action === 'drop');
+    if (this.root.drops) this.spans.push(keyStart, end, child?.action === 'drop');
   };
   /** The record being edited holds no backslash (set by edit). */
   private plain = false;
@@ -55,7 +55,6 @@ export class RecordEditor {
   private readonly outer = Buffer.allocUnsafeSlow(HMAC_BLOCK + 32);
   constructor(tree: PathNode, hashKey: string) {
     this.root = new Compiled(tree);
-    this.top = { b: NO_BYTES, node: this.root, mark: -1, dropped: 0 };
     let key = Buffer.from(hashKey, 'utf8');
     if (key.length > HMAC_BLOCK) key = digestOf('sha256', key, 'buffer');
     this.pads = Buffer.alloc(2 * HMAC_BLOCK);
@@ -75,7 +74,7 @@ export class RecordEditor {
     // Without a backslash anywhere, every member's name is written as its plain bytes.
     this.plain = b.indexOf(BACKSLASH) < 0;
     this.edits.count = 0;
-    if (members && i === 0) this.editBetweenCommas(b, members, this.root);
+    if (members && i === 0) this.editBetweenCommas(b, members);
     else this.editObject(b, i, this.root);
     if (this.edits.count === 0) return bytes;
     return this.applyEdits(b, this.edits);
@@ -126,7 +125,6 @@ export class RecordEditor {
   private editObject(b: Buffer, i: number, node: Compiled): number {
     // Members' spans, kept only where a member may be dropped (to remove the right commas).
     const mark = node.drops ? this.spans.top : -1;
-    let dropped = 0;
     i++;
     for (;;) {
       i = skipSpace(b, i);
@@ -136,28 +134,24 @@ export class RecordEditor {
       i = child === undefined ? past(skipString(b, keyStart)) : this.nameEnd(b, keyStart, child);
       i = skipSpace(b, skipSpace(b, i) + 1); // past the colon
       i = child === undefined ? past(skipValue(b, i)) : this.editValue(b, i, -1, child);
-      if (child?.action === 'drop') dropped++;
       if (mark >= 0) this.spans.push(keyStart, i, child?.action === 'drop');
       i = skipSpace(b, i);
       if (b[i] === COMMA) i++;
     }
-    if (mark >= 0) this.spans.release(mark, dropped > 0 ? this.edits : undefined);
+    if (mark >= 0) this.spans.release(mark, this.edits);
     return i + 1;
   }
 
   /**
-   * The edits for the members of the object b (starting with its '{'), found between the commas a scan noted: each
-   * member's name is read, and its value only when a path leads into it. The object must be valid JSON (it was parsed).
+   * The edits for the members of the record b (starting with its '{'), found between the commas a scan noted: each
+   * member's name is read, and its value only when a path leads into it. The record must be valid JSON (it was parsed).
    */
-  private editBetweenCommas(b: Buffer, members: MemberCommas, node: Compiled): void {
-    const top = this.top;
-    top.b = b;
-    top.node = node;
-    top.mark = node.drops ? this.spans.top : -1;
-    top.dropped = 0;
+  private editBetweenCommas(b: Buffer, members: MemberCommas): void {
+    const mark = this.spans.top;
+    this.topBytes = b;
     membersBetweenCommas(b, members, this.topMember);
-    top.b = NO_BYTES; // not to keep the page the record came in alive
-    if (top.mark >= 0) this.spans.release(top.mark, top.dropped > 0 ? this.edits : undefined);
+    this.topBytes = NO_BYTES; // not to keep the page the record came in alive
+    if (this.root.drops) this.spans.release(mark, this.edits);
   }
 
   /**
@@ -279,15 +273,14 @@ class SpanStack {
   }
 
   /**
-   * Lets go of the spans from `mark` up, first listing in `edits` (when given) the removals of the dropped members: a
-   * member followed by a kept one goes up to that one's key (its comma with it); a run of dropped members at the end
-   * goes from the end of the last kept value (taking the comma before the run); if every member is dropped, all go.
+   * Lets go of the spans from `mark` up, first listing in `edits` the removals of the dropped members: a member
+   * followed by a kept one goes up to that one's key (its comma with it); a run of dropped members at the end goes
+   * from the end of the last kept value (taking the comma before the run); if every member is dropped, all go.
    */
-  release(mark: number, edits: EditList | undefined): void {
+  release(mark: number, edits: EditList): void {
     const spans = this.spans;
     const end = this.top;
     this.top = mark;
-    if (edits === undefined) return;
     let lastKept = -1;
     for (let k = mark; k < end; k += 3) if (spans[k + 2] === 0) lastKept = k;
     for (let k = mark; k < end; k += 3) {
