@@ -31,7 +31,8 @@ export function locateRecordSpans(body: Uint8Array, options: { members?: boolean
     if (body[i] !== COLON) return undefined;
     i = skipSpace(body, i + 1);
     if (isData && body[i] === OPEN_BRACKET) {
-      const spans: RecordSpans = { spans: [], lineBreaks: [], arrayStart: i, arrayEnd: -1, ...(options.members ? { commas: new Int32Array(0), commasFrom: [] } : {}) };
+      // With members, readElements notes the commas (and sets `commas`).
+      const spans: RecordSpans = { spans: [], lineBreaks: [], arrayStart: i, arrayEnd: -1, ...(options.members ? { commasFrom: [] } : {}) };
       const read = readElements(body, i + 1, spans);
       if (typeof read !== 'number') return read;
       if (read < 0) return undefined;
