@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import { tuneHeap } from './heap-tuning.js';
 import { reportError, runCommand, type GlobalArgs } from './run-command.js';
+import { once } from './usage.js';
 
 const airbyte = async (args: GlobalArgs, body: (mod: typeof import('../commands/airbyte.js'), logger: Parameters<Parameters<typeof runCommand>[1]>[0], signal: AbortSignal) => Promise<void>): Promise<void> => {
   const mod = await import('../commands/airbyte.js');
@@ -16,6 +17,12 @@ const airbyte = async (args: GlobalArgs, body: (mod: typeof import('../commands/
     },
   );
 };
+
+/** A command-line mistake in an Airbyte command, said where the platform reads: a TRACE ERROR (config_error) on stdout. */
+export async function reportUsageError(message: string): Promise<void> {
+  const [{ reportAirbyteError }, { ConfigError }, { Logger }] = await Promise.all([import('../commands/airbyte.js'), import('../errors.js'), import('../logging/logger.js')]);
+  reportAirbyteError(new ConfigError(message), new Logger());
+}
 
 /** Airbyte `read`: its arguments as yargs or plain-sync.ts read them. */
 export function airbyteRead(args: GlobalArgs & { config: string; catalog: string; state?: string | undefined }): Promise<void> {
@@ -38,13 +45,13 @@ export function registerAirbyteCommands<T extends GlobalArgs>(cli: Argv<T>): voi
     .command(
       'check',
       'Airbyte: check the config and the connection',
-      (y) => y.option('config', { type: 'string', demandOption: true, description: 'Config JSON file' }),
+      (y) => y.option('config', { type: 'string', demandOption: true, coerce: once('config'), description: 'Config JSON file' }),
       (args) => airbyte(args, (mod, logger, signal) => mod.check(args.config, logger, signal)),
     )
     .command(
       'discover',
       'Airbyte: print the catalog',
-      (y) => y.option('config', { type: 'string', demandOption: true, description: 'Config JSON file' }),
+      (y) => y.option('config', { type: 'string', demandOption: true, coerce: once('config'), description: 'Config JSON file' }),
       (args) => airbyte(args, async (mod, logger) => mod.discover(args.config, logger)),
     )
     .command(
@@ -52,9 +59,9 @@ export function registerAirbyteCommands<T extends GlobalArgs>(cli: Argv<T>): voi
       'Airbyte: read records',
       (y) =>
         y
-          .option('config', { type: 'string', demandOption: true, description: 'Config JSON file' })
-          .option('catalog', { type: 'string', demandOption: true, description: 'Configured catalog JSON file' })
-          .option('state', { type: 'string', description: 'State JSON file (an array of Airbyte state messages)' }),
+          .option('config', { type: 'string', demandOption: true, coerce: once('config'), description: 'Config JSON file' })
+          .option('catalog', { type: 'string', demandOption: true, coerce: once('catalog'), description: 'Configured catalog JSON file' })
+          .option('state', { type: 'string', coerce: once('state'), description: 'State JSON file (an array of Airbyte state messages)' }),
       (args) => airbyteRead(args),
     );
 }

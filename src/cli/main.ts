@@ -5,6 +5,7 @@ import { packageVersion } from '../package-files.js';
 import { tuneHeap } from './heap-tuning.js';
 import { plainSync } from './plain-sync.js';
 import { runCommand, type GlobalArgs } from './run-command.js';
+import { nonEmpty, once, UsageError } from './usage.js';
 
 /**
  * The command line. Singer mode is the default command (`--config`, `--state`, `--catalog`, `--discover`,
@@ -13,9 +14,9 @@ import { runCommand, type GlobalArgs } from './run-command.js';
  */
 function singerOptions(y: Argv<GlobalArgs>) {
   return y
-    .option('config', { type: 'string', array: true, description: 'Config JSON file; repeatable, later files win; ENV reads TAP_BOOKINGS_* variables' })
-    .option('state', { type: 'string', description: 'State JSON file from a previous run' })
-    .option('catalog', { type: 'string', alias: 'properties', description: 'Singer catalog JSON file selecting streams and properties' })
+    .option('config', { type: 'string', array: true, coerce: nonEmpty('config'), description: 'Config JSON file; repeatable, later files win; ENV reads TAP_BOOKINGS_* variables' })
+    .option('state', { type: 'string', coerce: once('state'), description: 'State JSON file from a previous run' })
+    .option('catalog', { type: 'string', alias: 'properties', coerce: once('catalog'), description: 'Singer catalog JSON file selecting streams and properties' })
     .option('discover', { type: 'boolean', default: false, description: 'Print the Singer catalog and exit' })
     .option('about', { type: 'boolean', default: false, description: 'Print name, version, capabilities and settings, and exit' })
     .option('format', { choices: ['json', 'markdown'] as const, default: 'json' as const, description: 'Format of --about' });
@@ -38,10 +39,13 @@ export async function main(argv: string[]): Promise<void> {
   if (plain?.kind === 'airbyte-read') return (await import('./airbyte-commands.js')).airbyteRead(plain);
   const [{ default: yargs }, { registerAirbyteCommands }, { registerSandbox }] = await Promise.all([import('yargs'), import('./airbyte-commands.js'), import('../sandbox/cli.js')]);
   const cli = yargs(argv)
+    // Options are read under their own names only: with camel-case expansion an unknown --bogus-flag was reported
+    // twice (bogus-flag, bogusFlag), and with boolean negation --no-such-option as "such-option".
+    .parserConfiguration({ 'camel-case-expansion': false, 'boolean-negation': false })
     .scriptName('tap-bookings')
     .usage('$0 [--config FILE ...] [--state FILE] [--catalog FILE]  sync bookings as Singer messages\n$0 spec|check|discover|read ...  the Airbyte protocol')
     .option('debug', { type: 'boolean', default: false, description: 'Debug logging, and stack traces on errors' })
-    .option('log-level', { type: 'string', choices: ['debug', 'info', 'warn', 'error'], description: 'Log level (default: LOG_LEVEL or info)' })
+    .option('log-level', { type: 'string', choices: ['debug', 'info', 'warn', 'error'], coerce: once('log-level'), description: 'Log level (default: LOG_LEVEL or info)' })
     .command(
       '$0',
       'Sync bookings (Singer tap)',
@@ -79,14 +83,16 @@ export async function main(argv: string[]): Promise<void> {
     })
     .parseAsync();
   } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
+    // yargs rethrows an error from a `coerce` (usage.ts) as its own YError, with the message kept.
+    if (!(err instanceof UsageError || (err instanceof Error && err.name === 'YError'))) throw err;
     process.stderr.write(`tap-bookings: ${err.message}\n\nRun tap-bookings --help for usage.\n`);
     process.exitCode = 2;
+    // An Airbyte command also says it on stdout, where the platform reads: a TRACE ERROR (config_error).
+    if (AIRBYTE_COMMANDS.has(argv[0] ?? '')) await (await import('./airbyte-commands.js')).reportUsageError(err.message);
   }
 }
 
-/** A command-line usage mistake (unknown option, missing value): reported without running any command. */
-class UsageError extends Error {}
+const AIRBYTE_COMMANDS = new Set(['spec', 'check', 'discover', 'read']);
 
 // As yargs' hideBin does for node: the arguments after the script.
 await main(process.argv.slice(2));

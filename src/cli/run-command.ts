@@ -1,5 +1,5 @@
 import { InterruptedError, isTapError } from '../errors.js';
-import { Logger, parseLogLevel, stderrSink } from '../logging/logger.js';
+import { knownLogLevel, Logger, parseLogLevel, stderrSink } from '../logging/logger.js';
 
 export interface GlobalArgs {
   debug: boolean;
@@ -7,8 +7,13 @@ export interface GlobalArgs {
 }
 
 export function createLogger(args: GlobalArgs): Logger {
-  const level = args.debug ? 'debug' : parseLogLevel(args['log-level'] ?? process.env.LOG_LEVEL, 'info');
-  return new Logger(stderrSink, level);
+  const fromEnv = process.env.LOG_LEVEL;
+  const level = args.debug ? 'debug' : parseLogLevel(args['log-level'] ?? fromEnv, 'info');
+  const logger = new Logger(stderrSink, level);
+  if (args['log-level'] === undefined && fromEnv && !knownLogLevel(fromEnv)) {
+    logger.warn(`LOG_LEVEL=${fromEnv} is not a level (debug, info, warn or error); logging at ${level}.`);
+  }
+  return logger;
 }
 
 /** Run a command body with signal handling and the one-paragraph error report; sets process.exitCode. */

@@ -18,9 +18,14 @@ export interface Metric {
 }
 
 export function parseLogLevel(text: string | undefined, fallback: LogLevel = 'info'): LogLevel {
+  return knownLogLevel(text) ?? fallback;
+}
+
+/** The level a text names (any case; "warning" is warn), or undefined. */
+export function knownLogLevel(text: string | undefined): LogLevel | undefined {
   const t = (text ?? '').toLowerCase();
   if (t === 'warning') return 'warn';
-  return t in ORDER ? (t as LogLevel) : fallback;
+  return Object.hasOwn(ORDER, t) ? (t as LogLevel) : undefined;
 }
 
 /** A small leveled logger; every line passes through the redactor, whatever its level. */

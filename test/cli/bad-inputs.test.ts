@@ -145,10 +145,41 @@ describe('bad input to the CLI process', () => {
     expect(run.stderr).toMatch(/\n\s+at /);
   });
 
-  it('rejects an unknown option with exit code 2', async () => {
-    const run = await runCli(['--config', good, '--no-such-option']);
+  it('rejects an unknown option with exit code 2, named once (not also in camelCase)', async () => {
+    for (const option of ['--no-such-option', '--bogus-flag']) {
+      const run = await runCli(['--config', good, option]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(new RegExp(`Unknown argument: ${option.slice(2)}\n`));
+    }
+  });
+
+  it.each([
+    [['--log-level', 'warn', '--log-level', 'error'], /--log-level is given 2 times \("warn", "error"\); give it once\./],
+    [['--state', 'a.json', '--state', 'b.json'], /--state is given 2 times \("a.json", "b.json"\); give it once\./],
+    [['--catalog', 'c.json', '--properties', 'c.json'], /--catalog is given 2 times/],
+    [['--state='], /--state is given an empty value \(is a shell variable unset\?\)\./],
+    [['--catalog', ''], /--catalog is given an empty value/],
+  ])('refuses %j as a usage mistake: exit code 2, one message, no stack trace', async (extra, pattern) => {
+    const run = await runCli(['--config', good, ...extra]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/Unknown argument/);
+    expect(run.stderr).toMatch(pattern);
+    expect(run.stderr).not.toMatch(/\n\s+at [\w.<]/);
+    expect(run.stdout).toEqual([]);
+  });
+
+  it('in Airbyte mode a usage mistake is also a TRACE ERROR (config_error) on stdout', async () => {
+    const catalog = writeJson(tempDir(), 'catalog.json', CONFIGURED_CATALOG);
+    const run = await runCli(['read', '--config', good, '--config', good, '--catalog', catalog]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--config is given 2 times/);
+    expect(run.nonJson).toEqual([]);
+    expect(run.messages).toEqual([expect.objectContaining({ type: 'TRACE', trace: expect.objectContaining({ error: expect.objectContaining({ failure_type: 'config_error', message: expect.stringMatching(/--config is given 2 times/) }) }) })]);
+  });
+
+  it('warns about a LOG_LEVEL that names no level', async () => {
+    const run = await runCli(['--config', resolve(dir, 'config', 'truncated.json')], { env: { LOG_LEVEL: 'verbose' } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/WARN  LOG_LEVEL=verbose is not a level \(debug, info, warn or error\); logging at info\./);
   });
 });
 
