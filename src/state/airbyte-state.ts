@@ -9,7 +9,8 @@ import { parseStreamState, type Bookmark } from './bookmarks.js';
  * or legacy {"data": ...}. Only the bookings STREAM state matters; its stream_state is our Singer stream state.
  */
 export function readAirbyteState(raw: unknown, source: string): Map<BookingType, Bookmark> {
-  const messages = Array.isArray(raw) ? raw : isPlainObject(raw) && Object.keys(raw).length > 0 ? [raw] : [];
+  if (!Array.isArray(raw) && !isPlainObject(raw)) throw new StateError(`State file ${source} must hold an array of Airbyte state messages (or one), not ${JSON.stringify(raw)}.`);
+  const messages = Array.isArray(raw) ? raw : Object.keys(raw).length > 0 ? [raw] : [];
   for (const [i, m] of messages.entries()) {
     const state = isPlainObject(m) && m.type === 'STATE' && isPlainObject(m.state) ? m.state : m;
     if (!isPlainObject(state)) throw new StateError(`State file ${source}: entry ${i} is not an object.`);

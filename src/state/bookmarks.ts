@@ -93,15 +93,24 @@ export function parseStreamState(raw: unknown, source: string): Map<BookingType,
     if (b) for (const t of ['FLIGHT', 'HOTEL', 'CAR', 'RAIL'] as const) bookmarks.set(t, b);
     return bookmarks;
   }
+  // Anything else but {} (no bookmarks yet) would silently mean "no bookmarks", and a full sync from start_date.
+  if (!('partitions' in raw) && Object.keys(raw).length > 0) {
+    throw new StateError(`State ${source} has no "partitions" (it holds ${Object.keys(raw).map((k) => `"${k}"`).join(', ')}); expected {"partitions": [{"context": {"bookingType": "FLIGHT"}, "replication_key": "${REPLICATION_KEY}", "replication_key_value": "2024-01-01T00:00:00Z"}]} (see sample-state.json).`);
+  }
   const partitions = raw.partitions ?? [];
   if (!Array.isArray(partitions)) throw new StateError(`State ${source}: "partitions" must be an array.`);
+  const listedAt = new Map<string, number>();
   partitions.forEach((p, i) => {
     const where = `${source} partitions[${i}]`;
     if (!isPlainObject(p) || !isPlainObject(p.context) || typeof p.context.bookingType !== 'string') {
       throw new StateError(`State ${where} must have a context with a bookingType, e.g. {"context": {"bookingType": "FLIGHT"}, ...}.`);
     }
+    const type = p.context.bookingType;
+    const earlier = listedAt.get(type);
+    if (earlier !== undefined) throw new StateError(`State ${source} lists ${type} twice (partitions[${earlier}] and partitions[${i}]); keep one (the earlier bookmark is the safe choice: it reads again rather than skips).`);
+    listedAt.set(type, i);
     const b = readBookmark(p, where);
-    if (b) advance(bookmarks, p.context.bookingType as BookingType, b);
+    if (b) bookmarks.set(type as BookingType, b);
   });
   return bookmarks;
 }

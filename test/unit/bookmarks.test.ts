@@ -49,18 +49,27 @@ describe('parseSingerState', () => {
     expect(bookmarks.get('RAIL')).toEqual({ value: '2025-01-01', ms: Date.UTC(2025, 0, 1) });
   });
 
-  it('keeps the newest bookmark when a booking type appears twice, and skips null values', () => {
+  it('skips null values', () => {
     const bookmarks = parseStreamState(
       {
         partitions: [
           { context: { bookingType: 'CAR' }, replication_key_value: '2025-05-01T00:00:00Z' },
-          { context: { bookingType: 'CAR' }, replication_key_value: '2025-04-01T00:00:00Z' },
           { context: { bookingType: 'RAIL' }, replication_key_value: null },
         ],
       },
       'x',
     );
     expect(asObject(bookmarks)).toEqual({ CAR: { value: '2025-05-01T00:00:00Z', ms: Date.UTC(2025, 4, 1) } });
+  });
+
+  it('refuses a booking type listed twice: which bookmark holds is not for the tap to guess', () => {
+    const twice = {
+      partitions: [
+        { context: { bookingType: 'CAR' }, replication_key_value: '2025-05-01T00:00:00Z' },
+        { context: { bookingType: 'CAR' }, replication_key_value: '2025-04-01T00:00:00Z' },
+      ],
+    };
+    expect(() => parseStreamState(twice, 'x')).toThrow(/State x lists CAR twice \(partitions\[0\] and partitions\[1\]\); keep one/);
   });
 
   it.each<[string, unknown, RegExp]>([
@@ -70,6 +79,8 @@ describe('parseSingerState', () => {
     ['bookmarks not an object', { bookmarks: [] }, /"bookmarks" must be an object/],
     ['another tap\'s state', { bookmarks: { 'tap-other': {} } }, /holds bookmarks for "tap-other", not for "bookings"/],
     ['partitions not an array', { bookmarks: { bookings: { partitions: { FLIGHT: '2025-01-01' } } } }, /"partitions" must be an array/],
+    ['a bookmark in another layout', { bookmarks: { bookings: { lastModified: FLIGHT_AT } } }, /has no "partitions" \(it holds "lastModified"\); expected \{"partitions": \[/],
+    ['a bookmark per type, not in partitions', { bookmarks: { bookings: { FLIGHT: FLIGHT_AT, HOTEL: FLIGHT_AT } } }, /has no "partitions" \(it holds "FLIGHT", "HOTEL"\)/],
     ['a partition without context', { bookmarks: { bookings: { partitions: [{ replication_key_value: FLIGHT_AT }] } } }, /partitions\[0\] must have a context with a bookingType/],
     ['a wrong replication key', { bookmarks: { bookings: { partitions: [{ context: { bookingType: 'FLIGHT' }, replication_key: 'created', replication_key_value: FLIGHT_AT }] } } }, /replication_key "created", but this stream replicates on "lastModified"/],
     ['a value that is not a date', { bookmarks: { bookings: { partitions: [{ context: { bookingType: 'FLIGHT' }, replication_key_value: 'yesterday' }] } } }, /replication_key_value "yesterday", which is not an ISO-8601 date-time/],
@@ -148,6 +159,11 @@ describe('readAirbyteState (per-stream state)', () => {
     ['an entry that is not an object', [42], /entry 0 is not an object/],
     ['an unknown message shape', [{ foo: 'bar' }], /entry 0 is not an Airbyte state message/],
     ['a bad stream_state', [streamMessage('bookings', { partitions: {} })], /stream_state of "bookings".*"partitions" must be an array/],
+    ['a stream_state in another layout', [streamMessage('bookings', { lastModified: FLIGHT_AT })], /stream_state of "bookings"\) has no "partitions" \(it holds "lastModified"\)/],
+    ['a string', FLIGHT_AT, /must hold an array of Airbyte state messages \(or one\), not "/],
+    ['a number', 42, /not 42/],
+    ['null', null, /not null/],
+    ['true', true, /not true/],
   ])('rejects %s with a StateError naming the file', (_label, raw, pattern) => {
     const err = stateError(() => readAirbyteState(raw, '/data/airbyte-state.json'));
     expect(err.message).toMatch(pattern);
