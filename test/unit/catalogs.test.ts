@@ -74,12 +74,32 @@ describe('Singer catalog selection', () => {
     ['not an object', [], /must be a JSON object with a "streams" array/],
     ['no bookings stream', { streams: [{ tap_stream_id: 'users' }] }, /has no "bookings" stream \(it lists "users"\)/],
     ['metadata not an array', { streams: [{ tap_stream_id: 'bookings', metadata: {} }] }, /"metadata" of stream "bookings" must be an array/],
+    ['a property\'s selected given as a string', singerCatalog((_top, byName) => (byName('passengers').selected = 'false')), /"selected" of breadcrumb \["properties","passengers"\] is "false"; it must be true or false/],
+    ['the stream\'s selected given as a string', singerCatalog((top) => (top.selected = 'true')), /"selected" of the stream is "true"; it must be true or false/],
+    ['a legacy schema.selected that is not a boolean', singerCatalog((top, _b, stream) => {
+      delete top.selected;
+      (stream.schema as Record<string, unknown>).selected = 1;
+    }), /"selected" of the stream's schema is 1/],
+    ['a nested property deselected', withEntry(['properties', 'booker', 'properties', 'email'], false), /deselects "booker\.email", inside "booker": a catalog selects top-level properties only\. Deselect "booker" as a whole, or leave "booker\.email" out with the drop_properties setting \(or hash it with hash_properties\): \["booker\.email"\]/],
+    ['a property inside array items deselected', withEntry(['properties', 'passengers', 'items', 'properties', 'person', 'properties', 'email'], false), /deselects "passengers\[\]\.person\.email", inside "passengers"/],
   ])('rejects a catalog with %s, naming the file', (_label, raw, pattern) => {
     const err = catalogError(() => selectionFromCatalog(raw, '/x/catalog.json'));
     expect(err.message).toMatch(pattern);
     expect(err.message).toContain('/x/catalog.json');
   });
+
+  it('accepts nested breadcrumbs that select, and nested deselection inside a deselected property', () => {
+    expect(selectionFromCatalog(withEntry(['properties', 'booker', 'properties', 'email'], true), 'c').properties).toBeUndefined();
+    const inside = withEntry(['properties', 'booker', 'properties', 'email'], false);
+    inside.streams[0]!.metadata.find((m) => m.breadcrumb.length === 2 && m.breadcrumb[1] === 'booker')!.metadata.selected = false;
+    expect(selectionFromCatalog(inside, 'c').properties?.has('booker')).toBe(false);
+  });
 });
+
+/** The discovered catalog with one more metadata entry (as Meltano writes for a nested select rule). */
+function withEntry(breadcrumb: string[], selected: boolean): SingerCatalog {
+  return singerCatalog((_top, _byName, stream) => (stream.metadata as Entry[]).push({ breadcrumb, metadata: { selected } }));
+}
 
 describe('an unselected stream syncs nothing', () => {
   const requests: string[] = [];
