@@ -32,6 +32,8 @@ export interface Settings {
   readonly window_format: "iso8601" | "epoch_seconds" | "epoch_millis";
   /** Lookback window (seconds). @default 0 */
   readonly lookback_window_seconds: number;
+  /** Window end lag (seconds). @default 1 */
+  readonly window_end_lag_seconds: number;
   /** Max retries. @default 3 */
   readonly max_retries: number;
   /** Backoff factor (seconds). @default 2 */

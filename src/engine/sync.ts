@@ -27,12 +27,13 @@ export interface SyncOptions extends ReadingParts {
 
 /**
  * Where every window ends: end_date or the sync start, whichever is earlier, rounded down to a whole second and at
- * least one second before the sync started. Records modified while the sync runs then fall outside the API's window
- * whether it treats the end as inclusive or not, at any precision, which the drift check relies on; they are read
- * by the next sync.
+ * least window_end_lag_seconds (1 by default) before the sync started. Records modified while the sync runs then fall
+ * outside the API's window whether it treats the end as inclusive or not, at any precision, which the drift check
+ * relies on; they are read by the next sync. That holds while the API's clock, which stamps lastModified, lags this
+ * machine's by less than the lag (see ClockLagWatch).
  */
-export function windowEnd(config: Pick<TapConfig, 'endDate'>, syncStart: number): number {
-  const latest = Math.floor(syncStart / 1000) * 1000 - 1000;
+export function windowEnd(config: Pick<TapConfig, 'endDate' | 'windowEndLagSeconds'>, syncStart: number): number {
+  const latest = Math.floor(syncStart / 1000) * 1000 - config.windowEndLagSeconds * 1000;
   return Math.min(Math.floor((config.endDate ?? latest) / 1000) * 1000, latest);
 }
 

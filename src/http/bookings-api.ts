@@ -5,8 +5,9 @@ import type { OAuth2ClientCredentials } from '../auth/oauth2.js';
 import type { Clock } from '../util/clock.js';
 import { formatIsoSeconds } from '../util/time.js';
 import type { RequestGate } from './request-gate.js';
+import { ClockLagWatch } from './clock-lag.js';
 import { requestWithRetries, type RetryStats } from './request-with-retries.js';
-import { describeUrl, type Transport } from './transport.js';
+import { describeUrl, headerValue, type Transport } from './transport.js';
 import { invalidUtf8Sequences } from './utf8.js';
 
 export const BOOKINGS_PATH = '/v1/bookings';
@@ -37,6 +38,7 @@ export interface PageBody {
  */
 export class BookingsApi {
   readonly stats: RetryStats = { retries: 0 };
+  private readonly clockLag: ClockLagWatch;
 
   constructor(
     private readonly config: TapConfig,
@@ -45,7 +47,9 @@ export class BookingsApi {
     private readonly gate: RequestGate,
     private readonly logger: Logger,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.clockLag = new ClockLagWatch(config.windowEndLagSeconds, logger);
+  }
 
   query(req: Pick<PageRequest, 'bookingType' | 'page' | 'size' | 'from' | 'to'>): Record<string, string> {
     const c = this.config;
@@ -70,7 +74,10 @@ export class BookingsApi {
           token = await this.auth.accessToken(req.signal);
           return this.gate.run(() => this.transport.send({ method: 'GET', url, searchParams, headers: { authorization: `Bearer ${token}` }, signal: req.signal }), req.signal);
         },
-        parse: (exchange) => this.checkedEncoding({ bytes: exchange.raw ?? Buffer.from(exchange.body), describe }),
+        parse: (exchange) => {
+          this.clockLag.observe(headerValue(exchange.headers, 'date'), this.clock.now());
+          return this.checkedEncoding({ bytes: exchange.raw ?? Buffer.from(exchange.body), describe });
+        },
         refreshToken: () => this.auth.invalidate(token),
         gate: this.gate,
         settings: this.config,

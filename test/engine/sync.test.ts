@@ -91,11 +91,14 @@ describe('runSync', () => {
     expect(windowFor('FLIGHT', { config: config({ endDate: Date.UTC(2025, 0, 1) }), bookmarks, syncStart: SYNC_START }).to).toBe(Date.UTC(2025, 0, 1));
   });
 
-  it('ends every window on a whole second at least one second before the sync started', () => {
-    expect(windowEnd({ endDate: undefined }, Date.UTC(2026, 0, 1, 0, 0, 5, 999))).toBe(Date.UTC(2026, 0, 1, 0, 0, 4));
-    expect(windowEnd({ endDate: undefined }, Date.UTC(2026, 0, 1, 0, 0, 5, 0))).toBe(Date.UTC(2026, 0, 1, 0, 0, 4));
-    expect(windowEnd({ endDate: Date.UTC(2025, 0, 1, 0, 0, 0, 750) }, SYNC_START)).toBe(Date.UTC(2025, 0, 1));
-    expect(windowEnd({ endDate: Date.UTC(2030, 0, 1) }, SYNC_START)).toBe(SYNC_START - 1000);
+  it('ends every window on a whole second at least window_end_lag_seconds before the sync started', () => {
+    const lag1 = { windowEndLagSeconds: 1 };
+    expect(windowEnd({ ...lag1, endDate: undefined }, Date.UTC(2026, 0, 1, 0, 0, 5, 999))).toBe(Date.UTC(2026, 0, 1, 0, 0, 4));
+    expect(windowEnd({ ...lag1, endDate: undefined }, Date.UTC(2026, 0, 1, 0, 0, 5, 0))).toBe(Date.UTC(2026, 0, 1, 0, 0, 4));
+    expect(windowEnd({ ...lag1, endDate: Date.UTC(2025, 0, 1, 0, 0, 0, 750) }, SYNC_START)).toBe(Date.UTC(2025, 0, 1));
+    expect(windowEnd({ ...lag1, endDate: Date.UTC(2030, 0, 1) }, SYNC_START)).toBe(SYNC_START - 1000);
+    expect(windowEnd({ windowEndLagSeconds: 90, endDate: undefined }, Date.UTC(2026, 0, 1, 0, 2, 5, 500))).toBe(Date.UTC(2026, 0, 1, 0, 0, 35));
+    expect(windowEnd({ windowEndLagSeconds: 90, endDate: Date.UTC(2030, 0, 1) }, SYNC_START)).toBe(SYNC_START - 90_000);
   });
 
   it('reads only what changed since the bookmark on a second run, re-delivering the records at the bookmark itself', async () => {

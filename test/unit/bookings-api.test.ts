@@ -253,3 +253,30 @@ describe('BookingsApi and the shared gate (Retry-After, on a clock the test move
     expect(logger.lines.join('\n')).toMatch(/HTTP 429; retry 1 of 2 in 4\.00 s \(every request to the API waits as long\)/);
   });
 });
+
+describe("the API's clock, read from its Date header", () => {
+  const clockWarnings = (lines: string[]) => lines.filter((l) => l.includes("The API's clock"));
+  const dateBehind = (clock: ManualClock, seconds: number) => new Date(clock.now() - seconds * 1000).toUTCString();
+
+  it('warns once, with the window_end_lag_seconds that covers it, when the API lags by the setting or more', async () => {
+    tokenEndpoint();
+    const clock = new ManualClock();
+    nock(BASE).get('/v1/bookings').query(true).times(2).reply(200, PAGE_BODY, { Date: dateBehind(clock, 5) });
+    const { api, logger } = makeApi({ windowEndLagSeconds: 3 }, clock);
+    await api.fetchPage(REQ);
+    await api.fetchPage(REQ);
+    expect(clockWarnings(logger.lines)).toEqual([expect.stringMatching(/^warn The API's clock is about 4 s behind this machine's \(its Date header said .*GMT\), at least window_end_lag_seconds \(3\)\. .* set window_end_lag_seconds to 5 or more\.$/)]);
+  });
+
+  it('says nothing when the lag is within the setting (Date is rounded down to the second), or there is no Date', async () => {
+    tokenEndpoint();
+    const clock = new ManualClock(Date.UTC(2026, 0, 1, 0, 0, 0, 900));
+    nock(BASE).get('/v1/bookings').query(true).reply(200, PAGE_BODY, { Date: dateBehind(clock, 0) });
+    nock(BASE).get('/v1/bookings').query(true).reply(200, PAGE_BODY, { Date: dateBehind(clock, 1) });
+    nock(BASE).get('/v1/bookings').query(true).reply(200, PAGE_BODY, { Date: 'not a date' });
+    nock(BASE).get('/v1/bookings').query(true).reply(200, PAGE_BODY);
+    const { api, logger } = makeApi({ windowEndLagSeconds: 1 }, clock);
+    for (let i = 0; i < 4; i++) await api.fetchPage(REQ);
+    expect(clockWarnings(logger.lines)).toEqual([]);
+  });
+});

@@ -133,7 +133,7 @@ describe('numeric settings have a range', () => {
   it('every numeric setting in spec.json has a lower and an upper bound, and its default within them', () => {
     const properties = connectorSpec().connectionSpecification.properties as Record<string, { type?: string; default?: number; minimum?: number; exclusiveMinimum?: number; maximum?: number }>;
     const numeric = Object.entries(properties).filter(([, p]) => p.type === 'integer' || p.type === 'number');
-    expect(numeric.map(([name]) => name)).toHaveLength(9);
+    expect(numeric.map(([name]) => name)).toHaveLength(10);
     for (const [name, p] of numeric) {
       expect([name, typeof (p.minimum ?? p.exclusiveMinimum), typeof p.maximum]).toEqual([name, 'number', 'number']);
       const aboveLow = p.minimum !== undefined ? p.default! >= p.minimum : p.default! > p.exclusiveMinimum!;
