@@ -92,7 +92,9 @@ export async function requestWithRetries<T>(req: RetryingRequest<T>, stats?: Ret
         req.refreshToken();
         continue;
       } else if (decision.action === 'fail' || decision.action === 'refresh-token') {
-        throw req.failure?.(exchange) ?? new HttpError(`${req.describe} failed with ${decision.reason}: ${bodySnippet(exchange.body)}`, exchange.status, { userFault: decision.action === 'fail' ? decision.userFault : true });
+        const location = exchange.status >= 300 && exchange.status < 400 ? headerValue(exchange.headers, 'location') : undefined;
+        const detail = location !== undefined ? `Location: ${location}` : bodySnippet(exchange.body);
+        throw req.failure?.(exchange) ?? new HttpError(`${req.describe} failed with ${decision.reason}: ${detail}`, exchange.status, { userFault: decision.action === 'fail' ? decision.userFault : true });
       } else {
         reason = decision.reason;
         throttled = exchange.status === 429;

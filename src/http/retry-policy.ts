@@ -25,6 +25,7 @@ export function classifyStatus(status: number, alreadyRefreshed: boolean): Decis
   if (status === 401) return { action: 'fail', reason: 'HTTP 401 (the API rejected a freshly issued token)', userFault: true };
   if (status === 403) return { action: 'fail', reason: 'HTTP 403 (the client is not allowed to read bookings)', userFault: true };
   if (status === 404) return { action: 'fail', reason: 'HTTP 404 (check base_url)', userFault: true };
+  if (status >= 300 && status < 400) return { action: 'fail', reason: `HTTP ${status}, a redirect (not followed: set base_url or token_url to where it leads)`, userFault: true };
   if (status >= 400 && status < 500) return { action: 'fail', reason: `HTTP ${status}`, userFault: status === 400 };
   return { action: 'fail', reason: `HTTP ${status}`, userFault: false };
 }

@@ -280,3 +280,15 @@ describe("the API's clock, read from its Date header", () => {
     expect(clockWarnings(logger.lines)).toEqual([]);
   });
 });
+
+describe('a redirect', () => {
+  it('fails at once, naming where it leads', async () => {
+    tokenEndpoint();
+    nock(BASE).get('/v1/bookings').query(true).reply(302, '', { Location: 'https://api2.unit.test/v1/bookings' });
+    const { api } = makeApi();
+    const err = (await api.fetchPage(REQ).catch((e: unknown) => e)) as HttpError;
+    expect(err).toBeInstanceOf(HttpError);
+    expect(err.message).toMatch(/failed with HTTP 302, a redirect \(not followed: set base_url or token_url to where it leads\): Location: https:\/\/api2\.unit\.test\/v1\/bookings$/);
+    expect(observed).toEqual([302]);
+  });
+});

@@ -30,6 +30,10 @@ describe('classifyStatus', () => {
     expect(classifyStatus(501, false)).toMatchObject({ action: 'fail', userFault: false });
   });
 
+  it.each([301, 302, 307, 308])('fails at once on the redirect %i, saying that it is not followed', (status) => {
+    expect(classifyStatus(status, false)).toMatchObject({ action: 'fail', userFault: true, reason: expect.stringMatching(/a redirect \(not followed: set base_url or token_url to where it leads\)/) });
+  });
+
   it('asks for a token refresh on the first 401 and fails on the second', () => {
     expect(classifyStatus(401, false).action).toBe('refresh-token');
     expect(classifyStatus(401, true)).toMatchObject({ action: 'fail', userFault: true });
