@@ -12,13 +12,16 @@ export interface EvidenceInput {
   unguarded: boolean;
   /** The read ended by keyset, which nothing can shift. */
   keyset: boolean;
+  /** Records the last page-number pass delivered twice (repeat-watch.ts). */
+  repeats: number;
   /** The change probe (change-probe.ts): what changed after the window end, or why that could not be read. */
   probe(): Promise<ReadonlySet<number> | string>;
 }
 
 /**
  * At the end of a read: did a record delivered in it change while it went on? Only then can it have made the reader
- * skip another (it left the window, or moved to the end of an unwindowed list, shifting the records behind it).
+ * skip another (it left the window, or moved to the end of an unwindowed list, shifting the records behind it), unless
+ * the API's order itself moved: records delivered twice, unchanged, in one pass say so (repeat-watch.ts).
  * - a read whose drift was ruled out as it went (honest totals, keyset): clean;
  * - an API that ignores the window end lists every record, changed ones included: the pass must have seen as many
  *   distinct records as the API lists, and the changed ones (past the window end) are checked against the ledger;
@@ -29,6 +32,9 @@ export interface EvidenceInput {
 export async function changeEvidence(input: EvidenceInput): Promise<ChangeEvidence> {
   const { shape, ledger } = input;
   let changed: ReadonlySet<number>;
+  if (input.repeats > 0) {
+    return { kind: 'unknown', reason: `${input.repeats} ${input.repeats === 1 ? 'record' : 'records'} came twice in one pass over the pages, unchanged: the API's order is not the same from one request to the next (or records were added behind the reader), so others may have been skipped` };
+  }
   if (input.keyset && !input.unguarded) return { kind: 'clean' };
   if (!shape.toHonoured) {
     if (shape.lastTotal !== undefined && shape.seenThisPass.size < shape.lastTotal) {

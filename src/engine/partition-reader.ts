@@ -19,6 +19,7 @@ import { ReadAhead } from './read-ahead.js';
 import type { BookingRecord, RecordChecker } from './record-check.js';
 import type { RecordEditor } from '../privacy/record-editor.js';
 import { RecordPipeline, type CheckedPage } from './record-pipeline.js';
+import { RepeatWatch } from './repeat-watch.js';
 import { RequestBudget } from './request-budget.js';
 import { UsablePages } from './usable-pages.js';
 import { checkWindowEnd, type WindowCheckOutcome } from './window-check.js';
@@ -112,6 +113,8 @@ class PartitionRead {
   private readonly logger: Logger;
   private readonly pipeline: RecordPipeline;
   private readonly shape: ApiShape;
+  /** Records a page-number pass delivered twice (repeat-watch.ts). */
+  private readonly repeats = new RepeatWatch();
   private readonly policy: BookmarkPolicy;
   private readonly pages: UsablePages;
   private readonly budget: RequestBudget;
@@ -192,7 +195,7 @@ class PartitionRead {
     } finally {
       this.ahead.clear();
     }
-    const evidence = await changeEvidence({ shape: this.shape, ledger: this.ledger, unguarded: this.unguarded, keyset: this.paginator.name === 'keyset', probe: () => this.probe() });
+    const evidence = await changeEvidence({ shape: this.shape, ledger: this.ledger, unguarded: this.unguarded, keyset: this.paginator.name === 'keyset', repeats: this.repeats.repeats + (this.paginator instanceof KeysetPaginator ? this.paginator.repeats : 0), probe: () => this.probe() });
     const final = this.policy.final(evidence);
     if (evidence.kind !== 'clean') this.explainHold(evidence, final.bookmark);
     this.stats.sorted = this.shape.sorted;
@@ -239,6 +242,7 @@ class PartitionRead {
         this.budget.allow(token.page - step.token.page + 1 + this.config.maxConcurrency);
         this.logger.info(`${bookingType}: ${step.message}.`);
         this.shape.rewound();
+        this.repeats.rewound();
         return { deliver: false, next: step.token };
       case 'unsuitable':
         if (this.config.pagination === 'keyset') {
@@ -310,6 +314,8 @@ class PartitionRead {
     this.budget.allow(this.config.maxConcurrency);
     this.paginator = paginator;
     this.shape.newPass();
+    // Records the walk before this one delivered twice still count unless the window is read again from its start.
+    if (afresh) this.repeats.newPass();
     this.retries = 0;
   }
 
@@ -356,12 +362,14 @@ class PartitionRead {
     // API applies read it: any change to that (totals caught lying, the window end ignored) starts the pass over.
     const paginator = this.paginator;
     const ledgered = !(paginator instanceof PageNumberPaginator && paginator.totalsTrust === 'trusted' && this.shape.toHonoured);
+    const byPageNumber = paginator.name === 'page_number';
     if (ledgered) this.ledger.beginPage();
     for (let i = 0; i < delivery.records.length; i++) {
       const record = delivery.records[i]!;
       const ms = delivery.ms[i]!;
       if (ms < this.window.from || ms > this.window.to) continue; // dated out of any sane range: no bookmark from it
       if (ledgered) this.ledger.add(record.uuid, ms);
+      if (byPageNumber) this.repeats.delivered(record.uuid, ms, this.shape.sorted);
       this.policy.observe(ms, record.lastModified, record.uuid);
       this.paginator.delivered(record.uuid, ms);
     }

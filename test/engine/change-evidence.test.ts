@@ -16,7 +16,7 @@ function ledger(): ChangeLedger {
 }
 
 const input = (shape: ApiShape, probe: Array<string> | string, unguarded = true) => ({
-  shape, ledger: ledger(), unguarded, keyset: false,
+  shape, ledger: ledger(), unguarded, keyset: false, repeats: 0,
   probe: async () => (typeof probe === 'string' ? probe : new Set(probe.map(hash32))),
 });
 
@@ -40,6 +40,11 @@ describe('changeEvidence', () => {
     for (const order of ['unsorted', 'auto'] as const) {
       expect(await changeEvidence(input(new ApiShape(order, windowed, T + 60_000), ['c1']))).toMatchObject({ kind: 'unknown', reason: expect.stringContaining('can lie anywhere') });
     }
+  });
+
+  it('cannot vouch for a read whose pages delivered a record twice, unchanged, even one that ruled out drift as it went', async () => {
+    const evidence = await changeEvidence({ ...input(new ApiShape('ascending', windowed, T + 60_000), []), unguarded: false, repeats: 2 });
+    expect(evidence).toEqual({ kind: 'unknown', reason: expect.stringMatching(/^2 records came twice in one pass over the pages, unchanged: the API's order is not the same from one request to the next/) });
   });
 
   it('passes on why the probe could not list what changed', async () => {

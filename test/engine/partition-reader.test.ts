@@ -374,3 +374,37 @@ describe('readPartition and dates out of any sane range', () => {
     ]);
   });
 });
+
+describe('readPartition against an API whose order changes from one request to the next', () => {
+  const heldWithWarning = (events: PartitionEvent[], logger: ReturnType<typeof memoryLogger>) => {
+    expect(done(events)).toMatchObject({ kind: 'done', hold: true, bookmark: undefined });
+    expect(logger.lines.filter((l) => l.includes('came twice in one pass over the pages, unchanged'))).toHaveLength(1);
+  };
+
+  it('(OFFSET without ORDER BY, honest totals) notices records that came twice and keeps the bookmark where the read started', async () => {
+    const source = new FakeApi(makeRecords(60), { pageSize: 5, sorted: false, unstable: { order: 'all', seed: 7 } });
+    const opts = options(source);
+    const events = await collect(readPartition(WINDOW, opts));
+    expect(new Set(uuids(events)).size).toBeLessThan(60); // what made it dangerous: some never came
+    heldWithWarning(events, opts.logger);
+  });
+
+  it.each(['exact', 'none'] as const)('(sorted by lastModified alone, 20 records sharing one, totals %s) keeps the bookmark where the read started', async (totals) => {
+    const ties = Array.from({ length: 19 }, (_, i) => 11 + i);
+    const source = new FakeApi(makeRecords(40, { ties }), { pageSize: 5, sorted: true, totals, unstable: { order: 'ties', seed: 3 } });
+    const opts = options(source);
+    const events = await collect(readPartition(WINDOW, opts));
+    heldWithWarning(events, opts.logger);
+  });
+
+  it('does not hold the bookmark of a read whose ties come in the same order every time', async () => {
+    const ties = Array.from({ length: 19 }, (_, i) => 11 + i);
+    for (const totals of ['exact', 'none'] as const) {
+      const opts = options(new FakeApi(makeRecords(40, { ties }), { pageSize: 5, sorted: true, totals }));
+      const events = await collect(readPartition(WINDOW, opts));
+      expect(new Set(uuids(events)).size).toBe(40);
+      expect(done(events)).toMatchObject({ hold: false });
+      expect(opts.logger.lines.filter((l) => l.includes('came twice'))).toEqual([]);
+    }
+  });
+});

@@ -24,6 +24,11 @@ export interface ApiShape {
   toInclusive?: boolean;
   /** The first request for this page index of a window comes back empty (data: []) while the totals say more. */
   emptyOnce?: number;
+  /**
+   * An order that changes from one request to the next: 'all' (an OFFSET without ORDER BY), or 'ties' (sorted by
+   * lastModified only: records sharing one are shuffled). The same seed gives the same requests the same orders.
+   */
+  unstable?: { order: 'all' | 'ties'; seed: number };
 }
 
 /**
@@ -54,6 +59,14 @@ export class FakeApi implements PageSource {
   view(from: number | undefined, to: number | undefined): FakeRecord[] {
     const windowed = this.shape.honoursWindow !== false;
     const rows = this.records.filter((r) => !windowed || ((from === undefined || r.ms >= from) && (to === undefined || (this.shape.toInclusive ? r.ms <= to : r.ms < to))));
+    const unstable = this.shape.unstable;
+    if (unstable) {
+      // A fresh order per request: the uuids' hashes mixed with the request's number.
+      const salt = imul(unstable.seed + this.served, 0x9e3779b1);
+      const noise = (r: FakeRecord) => scramble(`${salt}:${r.uuid}`);
+      if (unstable.order === 'all') return rows.sort((a, b) => noise(a) - noise(b));
+      return rows.sort((a, b) => a.ms - b.ms || noise(a) - noise(b));
+    }
     return this.shape.sorted ? rows.sort((a, b) => a.ms - b.ms || cmp(a.uuid, b.uuid)) : rows.sort((a, b) => scramble(a.uuid) - scramble(b.uuid) || cmp(a.uuid, b.uuid));
   }
 

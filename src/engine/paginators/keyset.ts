@@ -23,6 +23,12 @@ export interface KeysetOptions {
 export class KeysetPaginator implements Paginator {
   readonly name = 'keyset' as const;
   unguarded = false;
+  /**
+   * Records that came again on a later page of one second's run (page 1, 2 … of the same start): in an order that
+   * stays put from one request to the next those pages hold only records not seen yet, so the API orders the records
+   * sharing that second differently each time, and some may never come (see repeat-watch.ts).
+   */
+  repeats = 0;
   private pages = 0;
   private newest = -Infinity;
   private readonly atNewest = new Set<string>();
@@ -86,6 +92,9 @@ export class KeysetPaginator implements Paginator {
       return { kind: 'fail', message: `the API returned the same ${f.count} records for page ${f.token.page} as for the page before, from the same start: it seems to ignore the "page" parameter` };
     }
     this.previousFingerprint = f.fingerprint;
+    // (The second the walk started from may hold records a page-number pass already delivered, on any of its pages.)
+    const resumedSecond = this.options.delivered !== undefined && f.token.from === floorSecond(this.options.delivered.ms);
+    if (f.token.page > firstPage && !resumedSecond) this.repeats += f.count - f.fresh;
     if (f.lastMs! > to) return { kind: 'end' }; // sorted: everything after this is past the window too
     const second = floorSecond(f.lastMs!);
     if (second > f.token.from) return { kind: 'next', token: { page: firstPage, from: second } };
