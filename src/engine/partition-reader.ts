@@ -230,7 +230,7 @@ class PartitionRead {
           return { deliver: false, next: 'again' };
         }
         if (!this.pages.mayRetry(this.retries)) {
-          throw new ApiDataError(`${bookingType}: ${step.reason}, and still so after ${this.retries} ${this.retries === 1 ? 'retry' : 'retries'} (${describe}). The partition stops here rather than take the page for the end of the data; its bookmark does not move past what was read.`);
+          throw new ApiDataError(`${bookingType}: ${step.reason}, and still so after ${this.retries} ${this.retries === 1 ? 'retry' : 'retries'} (${describe}). The partition stops here rather than take the page for the end of the data; its bookmark does not move past what was read.${step.hint ? ` ${step.hint}` : ''}`);
         }
         await this.pages.waitBeforeRetry(`${describe}: ${step.reason}`, ++this.retries);
         return { deliver: false, next: 'again' };

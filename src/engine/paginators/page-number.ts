@@ -255,7 +255,7 @@ export class PageNumberPaginator implements Paginator {
     const index = f.token.page - this.options.firstPage;
     if (f.totalElements !== undefined) {
       const expected = Math.max(0, Math.min(this.size, f.totalElements - index * this.size));
-      if (f.count < expected) return { kind: 'retry', reason: `page ${f.token.page} holds ${f.count} records where the API's own total of ${f.totalElements} (at ${this.size} a page) implies ${expected}` };
+      if (f.count < expected) return { kind: 'retry', reason: `page ${f.token.page} holds ${f.count} records where the API's own total of ${f.totalElements} (at ${this.size} a page) implies ${expected}`, hint: TOTALS_HINT };
       if (f.count > expected) return this.distrust(`page ${f.token.page} holds ${f.count} records where the API's own total of ${f.totalElements} allows ${expected}`, f);
     } else if (this.lastPage !== undefined && f.token.page < this.lastPage && f.count < this.size) {
       return { kind: 'retry', reason: `page ${f.token.page} holds ${f.count} records although the API reports ${this.lastPage - this.options.firstPage + 1} pages of ${this.size}` };
@@ -277,3 +277,6 @@ export class PageNumberPaginator implements Paginator {
     this.lastPage = undefined;
   }
 }
+
+/** What a page short of what the totals imply may mean, for the message when it stays short. */
+const TOTALS_HINT = 'If the API numbers its pages from 0 while first_page is 1 (or the other way round), correct first_page; if its totals count records outside the window it was sent (every record of the booking type), set pagination to keyset, which needs no totals.';

@@ -44,7 +44,7 @@ export type Step =
    * Discard the page and fetch it again: it contradicts what the API said before (a transient answer, we hope).
    * `confirm`: not a contradiction, only worth one look more (an empty page taken for the end without totals).
    */
-  | { kind: 'retry'; reason: string; confirm?: boolean }
+  | { kind: 'retry'; reason: string; confirm?: boolean; hint?: string }
   /** The API is not doing what this strategy needs; the reader falls back or fails. */
   | { kind: 'unsuitable'; reason: string }
   /** Stop the partition with an error. */
