@@ -408,3 +408,25 @@ describe('readPartition against an API whose order changes from one request to t
     }
   });
 });
+
+describe('readPartition without totals, and a page in the middle answered empty', () => {
+  it('fails the partition, bookmark unmoved, when a page comes back empty twice but the page after it holds records', async () => {
+    const source = logged(new FakeApi(makeRecords(30), { pageSize: 5, sorted: false, totals: 'none', emptyOnce: 2, emptyTimes: 2 }));
+    const events: PartitionEvent[] = [];
+    const error = await (async () => {
+      for await (const e of readPartition(WINDOW, options(source))) events.push(e);
+    })().catch((e: unknown) => e);
+    expect(error).toEqual(new ApiDataError('FLIGHT: page 2 came back empty twice, yet page 3 holds 5 records: the API answered a page in the middle of the data empty, and reports no totals to tell how many records there are (GET fake?page=3). Stopping instead of reading the same pages forever; the bookmark does not move past what was read.'));
+    expect(source.requests.map((r) => r.page)).toEqual([0, 1, 2, 2, 3]);
+    expect(events.filter((e) => e.kind === 'page' && e.bookmark !== undefined)).toEqual([]);
+  });
+
+  it('ends at an empty page after a full one once the page after it is empty too (one request more)', async () => {
+    const source = logged(new FakeApi(makeRecords(15), { pageSize: 5, sorted: false, totals: 'none' }));
+    const events = await collect(readPartition(WINDOW, options(source)));
+    expect(new Set(uuids(events)).size).toBe(15);
+    // The read (the change check's requests come after it, without a window end).
+    expect(source.requests.filter((r) => r.to !== undefined).map((r) => r.page)).toEqual([0, 1, 2, 3, 3, 4]);
+    expect(done(events)).toMatchObject({ kind: 'done' });
+  });
+});

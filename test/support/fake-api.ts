@@ -24,6 +24,8 @@ export interface ApiShape {
   toInclusive?: boolean;
   /** The first request for this page index of a window comes back empty (data: []) while the totals say more. */
   emptyOnce?: number;
+  /** How many requests for the emptyOnce page come back empty (default 1). */
+  emptyTimes?: number;
   /**
    * An order that changes from one request to the next: 'all' (an OFFSET without ORDER BY), or 'ties' (sorted by
    * lastModified only: records sharing one are shuffled). The same seed gives the same requests the same orders.
@@ -41,7 +43,7 @@ export class FakeApi implements PageSource {
   served = 0;
   clock: number;
   beforeServe: ((req: PageRequest) => void) | undefined;
-  private readonly emptied = new Set<string>();
+  private readonly emptied = new Map<string, number>();
   private nextId = 0;
 
   constructor(
@@ -79,8 +81,8 @@ export class FakeApi implements PageSource {
     const index = req.page - (this.shape.firstPage ?? 0);
     let data = rows.slice(index * size, (index + 1) * size).map((r) => ({ uuid: r.uuid, lastModified: r.lastModified, version: r.version }));
     const key = `${req.from}|${req.to}|${index}`;
-    if (this.shape.emptyOnce === index && data.length > 0 && !this.emptied.has(key)) {
-      this.emptied.add(key);
+    if (this.shape.emptyOnce === index && data.length > 0 && (this.emptied.get(key) ?? 0) < (this.shape.emptyTimes ?? 1)) {
+      this.emptied.set(key, (this.emptied.get(key) ?? 0) + 1);
       data = [];
     }
     const totals = this.shape.totals ?? 'exact';

@@ -65,6 +65,10 @@ export class PageNumberPaginator implements Paginator {
   private repeats = 0;
   /** totalPages only, last page full: one more page is read to see whether it really was the last. */
   private confirming = false;
+  /** The last page that held a full page of records. */
+  private lastFullPage: number | undefined;
+  /** Without totals, an empty page (confirmed) after a full one: the page after it is read before this one is taken for the end. */
+  private emptyBeforePeek: number | undefined;
   private implied = 0;
   private readonly empty = new EmptyPageCheck();
   private productive = 0;
@@ -166,7 +170,14 @@ export class PageNumberPaginator implements Paginator {
       const verdict = this.againstTotals(f);
       if (verdict) return verdict;
     }
+    if (this.emptyBeforePeek !== undefined && page === this.emptyBeforePeek + 1) {
+      const empty = this.emptyBeforePeek;
+      this.emptyBeforePeek = undefined;
+      if (f.count === 0) return { kind: 'end' };
+      return { kind: 'fail', message: `page ${empty} came back empty twice, yet page ${page} holds ${f.count} records: the API answered a page in the middle of the data empty, and reports no totals to tell how many records there are` };
+    }
     if (f.count > 0) this.previousCount = f.count; // the last page that held records, for the repeat check
+    if (f.count >= this.size) this.lastFullPage = page;
     if (this.trust === 'trusted') {
       if (this.confirming) return f.count === 0 ? { kind: 'end' } : this.distrust('a page after the last page the API announced holds records', f);
       const last = f.totalElements !== undefined ? (page - firstPage) * this.size + f.count >= f.totalElements : page >= this.lastPage!;
@@ -181,6 +192,12 @@ export class PageNumberPaginator implements Paginator {
       if (!this.empty.confirmed(f.token)) return { kind: 'retry', reason: 'an empty page, asked for once more before it is taken for the end', confirm: true };
       const position = (page - firstPage) * this.size;
       if (f.totalElements !== undefined && position < f.totalElements) return { kind: 'retry', reason: `page ${page} is empty although the API reports ${f.totalElements} records` };
+      // After a full page, an API answers the page past its end empty; one that answered a page in the middle empty
+      // by mistake (twice) has records on the next: one more request tells them apart.
+      if (f.totalElements === undefined && this.lastFullPage === page - 1) {
+        this.emptyBeforePeek = page;
+        return { kind: 'next', token: { page: page + 1, from: f.token.from } };
+      }
       return { kind: 'end' };
     }
     return { kind: 'next', token: { page: page + 1, from: f.token.from } };
