@@ -1,5 +1,5 @@
 import type { BookingType, TapConfig } from '../config/options.js';
-import { ApiDataError } from '../errors.js';
+import { ApiDataError, ConfigError } from '../errors.js';
 import type { PageBody, PageRequest } from '../http/bookings-api.js';
 import type { Page } from '../http/page-body.js';
 import type { Logger } from '../logging/logger.js';
@@ -23,6 +23,7 @@ import { RepeatWatch } from './repeat-watch.js';
 import { RequestBudget } from './request-budget.js';
 import { UsablePages } from './usable-pages.js';
 import { checkWindowEnd, type WindowCheckOutcome } from './window-check.js';
+import { checkPageBase, type PageBaseVerdict } from './page-base-check.js';
 
 export interface PageSource {
   fetchPage(req: PageRequest): Promise<PageBody>;
@@ -128,6 +129,11 @@ class PartitionRead {
   private keysetFailed = false;
   private windowCheck: { outcome(): WindowCheckOutcome; settled: Promise<unknown> } | undefined;
   private windowCheckSeen = false;
+  /** With first_page 1: whether the API counts pages from 0 after all (page-base-check.ts). */
+  private pageBase: { settled: Promise<unknown>; verdict(firstPageUuids: readonly string[] | undefined): PageBaseVerdict } | undefined;
+  private pageBaseOk = true;
+  /** The uuids of the read's first page (page first_page of the window), for the page-base check. */
+  private firstPageUuids: string[] | undefined;
   /** Contradictory answers to the current page so far. */
   private retries = 0;
   private readonly said = new Set<string>();
@@ -155,6 +161,11 @@ class PartitionRead {
       this.budget.allow(1);
       this.windowCheck = checkWindowEnd((token, to) => this.fetch(token, to), this.window.from, this.config.firstPage);
     }
+    if (this.config.firstPage === 1) {
+      this.budget.allow(1);
+      this.pageBaseOk = false;
+      this.pageBase = checkPageBase(() => this.fetch({ page: 0, from: this.window.from }, this.window.to));
+    }
     let token = this.paginator.first();
     try {
       for (;;) {
@@ -167,6 +178,7 @@ class PartitionRead {
         const { page, describe } = await this.pages.take(() => this.ahead.take(token), () => this.fetch(token, this.window.to), token.page, this.retries);
         this.stats.pages++;
         const checked = this.pipeline.check(page);
+        if (this.firstPageUuids === undefined && token.page === this.config.firstPage && token.from === this.window.from) this.firstPageUuids = checked.records.map((r) => r.uuid);
         const facts = factsOf(token, page, checked, (uuid, ms) => this.paginator.isRepeat(uuid, ms));
         this.learn(this.shape.observe(facts, checked, this.paginator.name === 'page_number'));
         const step = this.paginator.step(facts);
@@ -178,6 +190,7 @@ class PartitionRead {
           // The window check may answer after the last page: an API that ignores the window end must be read again,
           // one page after another, before the read can vouch for anything.
           await this.windowCheck?.settled;
+          await this.pageBase?.settled;
           this.applyWindowCheck();
           if (!this.readAgainOneByOne()) break;
           token = this.paginator.first();
@@ -347,12 +360,25 @@ class PartitionRead {
 
   /** Apply the window check's answer once it is in (see window-check.ts). */
   private applyWindowCheck(): void {
-    if (!this.windowCheck || this.windowCheckSeen) return;
+    this.applyPageBase();
+    // Mid-read bookmarks wait for the page-base check too.
+    if (!this.windowCheck || this.windowCheckSeen || !this.pageBaseOk) return;
     const outcome = this.windowCheck.outcome();
     if (outcome === 'pending') return;
     this.windowCheckSeen = true;
     if (outcome === 'honoured') this.policy.confirmWindowEnd();
     else if (outcome === 'ignored' && this.shape.toHonoured) this.learn([this.shape.windowEndIgnored()]);
+  }
+
+  /** Act on the page-base check's answer once it is in: an API counting pages from 0 under first_page 1 stops the read. */
+  private applyPageBase(): void {
+    if (this.pageBaseOk || !this.pageBase) return;
+    const verdict = this.pageBase.verdict(this.firstPageUuids);
+    if (verdict === 'pending') return;
+    if (verdict === 'zero-based') {
+      throw new ConfigError(`${this.window.bookingType}: first_page is 1, but the API answers page 0 of the window with records its page 1 does not hold: it counts pages from 0, and page 0 would never be read. Set first_page to 0.`);
+    }
+    this.pageBaseOk = true;
   }
 
   private deliver(page: Page, checked: CheckedPage, token: PageToken): PartitionEvent {

@@ -1,6 +1,6 @@
 import { readPartition, type PageSource, type PartitionEvent, type ReaderOptions } from '../../src/engine/partition-reader.js';
 import { RecordChecker } from '../../src/engine/record-check.js';
-import { ApiDataError } from '../../src/errors.js';
+import { ApiDataError, ConfigError } from '../../src/errors.js';
 import type { PageRequest } from '../../src/http/bookings-api.js';
 import { instantClock } from '../support/clocks.js';
 import { engineConfig } from '../support/engine-config.js';
@@ -74,11 +74,32 @@ describe('readPartition with page numbers and totals', () => {
     expect(source.requests.map((r) => r.page)).toEqual([0, 1, 2]);
   });
 
-  it('counts pages from first_page', async () => {
+  it('counts pages from first_page (and asks for page 0 once, to check that the API does not count from 0)', async () => {
     const source = logged(api(7, { firstPage: 1 }));
     const events = await collect(readPartition(WINDOW, options(source, { firstPage: 1 })));
     expect(uuids(events)).toHaveLength(7);
-    expect(source.requests.map((r) => r.page).sort()).toEqual([1, 2]);
+    expect(source.requests.map((r) => r.page).sort()).toEqual([0, 1, 2]);
+    expect(done(events)).toMatchObject({ hold: false, bookmark: { ms: makeRecords(7).at(-1)!.ms } });
+  });
+
+  it('with first_page 1 against an API that counts pages from 0, stops before any bookmark vouches for the page it skipped', async () => {
+    for (const totals of ['exact', 'none'] as const) {
+      const source = logged(api(23, { firstPage: 0, totals }));
+      const events: PartitionEvent[] = [];
+      const error = await (async () => {
+        for await (const e of readPartition(WINDOW, options(source, { firstPage: 1 }))) events.push(e);
+      })().catch((e: unknown) => e);
+      expect(error).toEqual(new ConfigError('FLIGHT: first_page is 1, but the API answers page 0 of the window with records its page 1 does not hold: it counts pages from 0, and page 0 would never be read. Set first_page to 0.'));
+      expect(events.filter((e) => e.kind === 'page' && e.bookmark !== undefined)).toEqual([]);
+    }
+  });
+
+  it('with first_page 1, takes an API that answers page 0 as page 1 for one that counts from 1', async () => {
+    const a = api(12, { firstPage: 1 });
+    const source: PageSource = { fetchPage: async (req) => a.serve(req.page === 0 ? { ...req, page: 1 } : req) };
+    const events = await collect(readPartition(WINDOW, options(source, { firstPage: 1 })));
+    expect(new Set(uuids(events)).size).toBe(12);
+    expect(done(events)).toMatchObject({ hold: false });
   });
 
   it('reads again from an earlier page when a record leaves the window between two pages, so none is skipped', async () => {
