@@ -33,6 +33,7 @@ const DEFAULT_TTL_SECONDS = 3600;
 export class OAuth2ClientCredentials {
   private token: Token | undefined;
   private pending: Promise<Token> | undefined;
+  /** Requests sent to the token endpoint, each retry counted. */
   tokenRequests = 0;
 
   constructor(
@@ -73,12 +74,12 @@ export class OAuth2ClientCredentials {
     }
     if (scope) form.scope = scope;
     const describe = `Token request POST ${describeUrl(tokenUrl)}`;
-    this.tokenRequests++;
     const issuedAt = this.clock.now();
     const body = await requestWithRetries<{ access_token: string; expires_in?: unknown }>({
       describe,
       send: async () => {
         await this.gate?.ready(signal);
+        this.tokenRequests++; // each attempt, retries included, as the http_request_count metric counts them
         return this.transport.send({ method: 'POST', url: tokenUrl, form, headers, signal });
       },
       parse: (exchange) => {

@@ -190,12 +190,13 @@ describe('OAuth2ClientCredentials', () => {
     await expect(client().auth.accessToken()).resolves.toBe('tok-bom');
   });
 
-  it('retries a 503 from the token endpoint and then succeeds', async () => {
+  it('retries a 503 from the token endpoint and then succeeds, counting both requests', async () => {
     nock(AUTH).post('/oauth/token').reply(503, 'busy');
     nock(AUTH).post('/oauth/token').reply(200, { access_token: 'tok-after-503', expires_in: 3600 });
     const { auth } = client();
     await expect(auth.accessToken()).resolves.toBe('tok-after-503');
     expect(nock.isDone()).toBe(true);
+    expect(auth.tokenRequests).toBe(2);
   });
 
   it('reports a 200 without access_token as an AuthError after retrying', async () => {
