@@ -72,7 +72,7 @@ export async function requestWithRetries<T>(req: RetryingRequest<T>, stats?: Ret
     }
     if (exchange.kind === 'network-error') {
       if (!RETRYABLE_NETWORK_CODES.has(exchange.code)) {
-        const hint = exchange.code === 'ENOTFOUND' ? ' (host not found: check the URL)' : /CERT|SSL|TLS/.test(exchange.code) ? ' (TLS certificate rejected)' : '';
+        const hint = exchange.code === 'ENOTFOUND' ? ' (host not found: check the URL)' : /CERT|SSL|TLS/.test(exchange.code) ? ' (TLS certificate rejected)' : exchange.code.startsWith('Z_') ? ' (the body is not compressed as its Content-Encoding says)' : '';
         throw new HttpError(`${req.describe} failed: ${exchange.code}${hint}: ${exchange.message}`, undefined, { userFault: hint !== '' });
       }
       reason = exchange.code === 'ETIMEDOUT' ? 'timed out' : `network error ${exchange.code}`;

@@ -123,6 +123,10 @@ export class Transport {
       };
       const encoding = (headerValue(response.headers, 'content-encoding') ?? '').trim().toLowerCase();
       const encoded = encoding === 'gzip' || encoding === 'x-gzip' || encoding === 'deflate' || encoding === 'br';
+      if (!encoded && encoding !== '' && encoding !== 'identity') {
+        response.resume(); // not read: the tap cannot decode it
+        return { kind: 'network-error', code: 'ERR_CONTENT_ENCODING', message: `the response is encoded as "${encoding}", which the tap does not decode (it asks for gzip, deflate or br)`, durationMs: performance.now() - started };
+      }
       // A plain body that says up front it is too large is not downloaded at all; one that says it fits is read into
       // a buffer of its size (the HTTP parser delivers exactly that much or fails), anything else is joined at the end.
       const declared = encoding !== '' ? NaN : Number(headerValue(response.headers, 'content-length') ?? NaN);

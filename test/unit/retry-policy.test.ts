@@ -150,6 +150,7 @@ describe('requestWithRetries with the policy', () => {
     const { promise, script } = run([netErr('ENOTFOUND'), res(200)]);
     await expect(promise).rejects.toThrow(/ENOTFOUND \(host not found: check the URL\)/);
     expect(script.sent).toEqual([1]);
+    await expect(run([netErr('Z_DATA_ERROR'), res(200)]).promise).rejects.toThrow(/Z_DATA_ERROR \(the body is not compressed as its Content-Encoding says\)/);
   });
 
   it('stops after max_retries retries (max_retries + 1 attempts) and says how many', async () => {

@@ -76,6 +76,9 @@ describe('Transport on node:http', () => {
         if (path === '/redirect') return void res.writeHead(302, { location: '/elsewhere' }).end();
         if (path === '/stall') return void res.writeHead(200).write('{"data":[');
         if (path === '/empty-gzip') return void res.writeHead(204, { 'content-encoding': 'gzip' }).end();
+        if (path === '/zstd') return void res.writeHead(200, { 'content-encoding': 'zstd' }).end(Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0, 0]));
+        if (path === '/identity') return void res.writeHead(200, { 'content-encoding': 'identity' }).end(PAGE);
+        if (path === '/gzip-lie') return void res.writeHead(200, { 'content-encoding': 'gzip' }).end(PAGE);
         const encoding = path.slice(1);
         if (encoded[encoding]) return void res.writeHead(200, { 'content-encoding': encoding === 'deflate-raw' ? 'deflate' : encoding }).end(encoded[encoding]!(Buffer.from(PAGE)));
         res.writeHead(200, { 'content-type': 'application/json' }).end(PAGE);
@@ -91,6 +94,13 @@ describe('Transport on node:http', () => {
     const exchange = await transport!.send({ method: 'GET', url: `${base}/${encoding}` });
     expect(exchange).toMatchObject({ kind: 'response', status: 200, body: PAGE });
     expect(seen[0]!.headers['accept-encoding']).toBe('gzip, deflate, br');
+  });
+
+  test('an encoding it does not decode is a failure that names it; identity is no encoding; a body that is not what it says, a zlib error', async () => {
+    const base = await start();
+    expect(await transport!.send({ method: 'GET', url: `${base}/zstd` })).toMatchObject({ kind: 'network-error', code: 'ERR_CONTENT_ENCODING', message: 'the response is encoded as "zstd", which the tap does not decode (it asks for gzip, deflate or br)' });
+    expect(await transport!.send({ method: 'GET', url: `${base}/identity` })).toMatchObject({ kind: 'response', status: 200, body: PAGE });
+    expect(await transport!.send({ method: 'GET', url: `${base}/gzip-lie` })).toMatchObject({ kind: 'network-error', code: 'Z_DATA_ERROR' });
   });
 
   test('an empty body that says it is compressed is an empty body', async () => {
