@@ -23,7 +23,7 @@ import { RepeatWatch } from './repeat-watch.js';
 import { RequestBudget } from './request-budget.js';
 import { UsablePages } from './usable-pages.js';
 import { checkWindowEnd, type WindowCheckOutcome } from './window-check.js';
-import { checkPageBase, type PageBaseVerdict } from './page-base-check.js';
+import { PageBaseCheck } from './page-base-check.js';
 
 export interface PageSource {
   fetchPage(req: PageRequest): Promise<PageBody>;
@@ -130,7 +130,7 @@ class PartitionRead {
   private windowCheck: { outcome(): WindowCheckOutcome; settled: Promise<unknown> } | undefined;
   private windowCheckSeen = false;
   /** With first_page 1: whether the API counts pages from 0 after all (page-base-check.ts). */
-  private pageBase: { settled: Promise<unknown>; verdict(firstPageUuids: readonly string[] | undefined): PageBaseVerdict } | undefined;
+  private pageBase: PageBaseCheck | undefined;
   private pageBaseOk = true;
   /** The uuids of the read's first page (page first_page of the window), for the page-base check. */
   private firstPageUuids: string[] | undefined;
@@ -161,12 +161,13 @@ class PartitionRead {
       this.budget.allow(1);
       this.windowCheck = checkWindowEnd((token, to) => this.fetch(token, to), this.window.from, this.config.firstPage);
     }
-    if (this.config.firstPage === 1) {
-      this.budget.allow(1);
-      this.pageBaseOk = false;
-      this.pageBase = checkPageBase(() => this.fetch({ page: 0, from: this.window.from }, this.window.to));
-    }
     let token = this.paginator.first();
+    if (this.config.firstPage === 1) {
+      this.budget.allow(3);
+      this.pageBaseOk = false;
+      const from = token.from; // the read's own start (keyset sends it as a whole second)
+      this.pageBase = new PageBaseCheck((page) => this.request({ page, from }, this.window.to, 0));
+    }
     try {
       for (;;) {
         this.applyWindowCheck();
@@ -178,7 +179,7 @@ class PartitionRead {
         const { page, describe } = await this.pages.take(() => this.ahead.take(token), () => this.fetch(token, this.window.to), token.page, this.retries);
         this.stats.pages++;
         const checked = this.pipeline.check(page);
-        if (this.firstPageUuids === undefined && token.page === this.config.firstPage && token.from === this.window.from) this.firstPageUuids = checked.records.map((r) => r.uuid);
+        if (this.firstPageUuids === undefined) this.firstPageUuids = checked.records.map((r) => r.uuid); // the read's first page
         const facts = factsOf(token, page, checked, (uuid, ms) => this.paginator.isRepeat(uuid, ms));
         this.learn(this.shape.observe(facts, checked, this.paginator.name === 'page_number'));
         const step = this.paginator.step(facts);
@@ -190,7 +191,7 @@ class PartitionRead {
           // The window check may answer after the last page: an API that ignores the window end must be read again,
           // one page after another, before the read can vouch for anything.
           await this.windowCheck?.settled;
-          await this.pageBase?.settled;
+          await this.pageBase?.final(this.firstPageUuids);
           this.applyWindowCheck();
           if (!this.readAgainOneByOne()) break;
           token = this.paginator.first();
@@ -333,10 +334,15 @@ class PartitionRead {
   }
 
   private fetch(token: PageToken, to: number | undefined): Promise<PageBody> {
-    this.stats.requests++;
     this.paginator.issued(token);
+    return this.request(token, to);
+  }
+
+  /** A request beside the read (its paginator does not see it): without retries when `maxRetries` is 0. */
+  private request(token: PageToken, to: number | undefined, maxRetries?: number): Promise<PageBody> {
+    this.stats.requests++;
     const { bookingType } = this.window;
-    return this.options.source.fetchPage({ bookingType, page: token.page, size: this.config.pageSize, from: token.from, to, signal: this.options.signal });
+    return this.options.source.fetchPage({ bookingType, page: token.page, size: this.config.pageSize, from: token.from, to, signal: this.options.signal, maxRetries });
   }
 
   /** Act on what a page (or the window check) showed of the API. */
@@ -389,16 +395,22 @@ class PartitionRead {
     const paginator = this.paginator;
     const ledgered = !(paginator instanceof PageNumberPaginator && paginator.totalsTrust === 'trusted' && this.shape.toHonoured);
     const byPageNumber = paginator.name === 'page_number';
+    const pageUuids: string[] = [];
+    const pageMs: number[] = [];
     if (ledgered) this.ledger.beginPage();
     for (let i = 0; i < delivery.records.length; i++) {
       const record = delivery.records[i]!;
       const ms = delivery.ms[i]!;
       if (ms < this.window.from || ms > this.window.to) continue; // dated out of any sane range: no bookmark from it
       if (ledgered) this.ledger.add(record.uuid, ms);
-      if (byPageNumber) this.repeats.delivered(record.uuid, ms, this.shape.sorted);
+      if (byPageNumber) {
+        pageUuids.push(record.uuid);
+        pageMs.push(ms);
+      }
       this.policy.observe(ms, record.lastModified, record.uuid);
       this.paginator.delivered(record.uuid, ms);
     }
+    if (byPageNumber) this.repeats.deliveredPage(pageUuids, pageMs, this.shape.sorted);
     const odd = delivery.insane[0];
     if (odd) this.sayOnce('insane', 'warn', `${this.window.bookingType}: record ${odd.uuid} has lastModified ${odd.lastModified}, outside any sane range; such records are delivered as received, move no bookmark, and come again with every sync until the API corrects them.`);
     this.stats.records += delivery.records.length;

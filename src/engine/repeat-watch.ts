@@ -18,6 +18,22 @@ export class RepeatWatch {
   private readonly atTie = new Set<string>();
   private all: WideUuidSet | undefined;
 
+  /** The records of the page delivered before, as "uuid|ms". */
+  private previousPage = new Set<string>();
+
+  /**
+   * A page's records delivered; `sorted`: the API still looks sorted by lastModified. A page that is the page before
+   * it again (an API answering page 0 as page 1, or the pages past its end with its last page) is the paginator's
+   * business (PageNumberPaginator's repeat check), not counted here.
+   */
+  deliveredPage(uuids: readonly string[], ms: readonly number[], sorted: boolean): void {
+    const keys = uuids.map((u, i) => `${u}|${ms[i]}`);
+    const again = keys.length > 0 && keys.every((k) => this.previousPage.has(k));
+    this.previousPage = new Set(keys);
+    if (again) return;
+    for (let i = 0; i < uuids.length; i++) this.delivered(uuids[i]!, ms[i]!, sorted);
+  }
+
   /**
    * A record delivered; `sorted`: the API still looks sorted by lastModified. A record that changed while the read ran
    * comes again with another lastModified: that is a change (see change-evidence.ts), not a repeat.
@@ -45,6 +61,7 @@ export class RepeatWatch {
 
   /** The window is read again from its start. */
   newPass(): void {
+    this.previousPage = new Set();
     this.repeats = 0;
     this.on = true;
     this.tieMs = -Infinity;

@@ -22,6 +22,8 @@ export interface PageRequest {
   /** Window end, epoch ms; undefined sends no end (the change probe reads everything after `from`). */
   to: number | undefined;
   signal?: AbortSignal | undefined;
+  /** Retries for this request, when not max_retries (a probe whose failure says enough: see page-base-check.ts). */
+  maxRetries?: number | undefined;
 }
 
 /** A 2xx body as received, not yet parsed: the reader parses it when it takes the page (see http/page-body.ts). */
@@ -80,7 +82,7 @@ export class BookingsApi {
         },
         refreshToken: () => this.auth.invalidate(token),
         gate: this.gate,
-        settings: this.config,
+        settings: req.maxRetries === undefined ? this.config : { ...this.config, maxRetries: req.maxRetries },
         logger: this.logger,
         clock: this.clock,
         signal: req.signal,

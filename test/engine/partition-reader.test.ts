@@ -94,6 +94,58 @@ describe('readPartition with page numbers and totals', () => {
     }
   });
 
+  it('with first_page 1 and keyset from a bookmark with milliseconds, checks the page base from the read\'s own start', async () => {
+    const source = logged(api(23, { firstPage: 0, totals: 'none' }));
+    const window = { ...WINDOW, from: Date.UTC(2024, 0, 1, 0, 0, 0, 345) };
+    const error = await collect(readPartition(window, options(source, { firstPage: 1, pagination: 'keyset' }))).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(String(error)).toMatch(/first_page is 1, but the API answers page 0/);
+  });
+
+  it('with first_page 1, asks page 0 and page 1 together before calling an API 0-based, since page 1 may have changed in between', async () => {
+    const a = api(12, { firstPage: 1, pageSize: 1 });
+    let moved = false;
+    const source: PageSource = {
+      fetchPage: async (req) => {
+        const body = a.serve(req.page === 0 ? { ...req, page: 1 } : req); // page 0 answered as page 1
+        if (req.page === 0 && !moved) {
+          moved = true;
+          a.modify('u0000'); // the first record moves to the end before the read asks for page 1
+        }
+        return body;
+      },
+    };
+    const events = await collect(readPartition(WINDOW, options(source, { firstPage: 1, pageSize: 1 })));
+    expect(uuids(events)).toContain('u0001');
+    expect(done(events).kind).toBe('done');
+  });
+
+  it('with first_page 1, asks for page 0 once, without retries, whatever it answers', async () => {
+    const a = api(12, { firstPage: 1 });
+    const pageZero: number[] = [];
+    const source: PageSource = {
+      fetchPage: async (req) => {
+        if (req.page === 0) {
+          pageZero.push(req.maxRetries ?? -1);
+          throw new Error('HTTP 500');
+        }
+        return a.serve(req);
+      },
+    };
+    const events = await collect(readPartition(WINDOW, options(source, { firstPage: 1 })));
+    expect(new Set(uuids(events)).size).toBe(12);
+    expect(pageZero).toEqual([0]);
+  });
+
+  it('with first_page 0 against an API that answers page 0 as page 1, delivers everything without a repeat warning', async () => {
+    const a = api(12, { firstPage: 1 });
+    const opts = options({ fetchPage: async (req) => a.serve(req.page === 0 ? { ...req, page: 1 } : req) });
+    const events = await collect(readPartition(WINDOW, opts));
+    expect(new Set(uuids(events)).size).toBe(12);
+    expect(opts.logger.lines.filter((l) => l.includes('came twice'))).toEqual([]);
+    expect(done(events)).toMatchObject({ hold: false });
+  });
+
   it('with first_page 1, takes an API that answers page 0 as page 1 for one that counts from 1', async () => {
     const a = api(12, { firstPage: 1 });
     const source: PageSource = { fetchPage: async (req) => a.serve(req.page === 0 ? { ...req, page: 1 } : req) };

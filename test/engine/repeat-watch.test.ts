@@ -37,3 +37,14 @@ describe('RepeatWatch', () => {
     expect(watch.repeats).toBe(1);
   });
 });
+
+describe('RepeatWatch pages', () => {
+  it('leaves a page that is the page before it again to the paginator, and counts a page that repeats only some of it', () => {
+    const watch = new RepeatWatch();
+    watch.deliveredPage(['a', 'b'], [T, T], true);
+    watch.deliveredPage(['a', 'b'], [T, T], true); // page 0 answered as page 1, or the last page again past the end
+    expect(watch.repeats).toBe(0);
+    watch.deliveredPage(['b', 'c'], [T, T], true);
+    expect(watch.repeats).toBe(1);
+  });
+});
