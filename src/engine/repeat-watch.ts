@@ -18,18 +18,19 @@ export class RepeatWatch {
   private readonly atTie = new Set<string>();
   private all: WideUuidSet | undefined;
 
-  /** The records of the page delivered before, as "uuid|ms". */
-  private previousPage = new Set<string>();
+  /** The page delivered before. */
+  private previousUuids: readonly string[] = [];
+  private previousMs: readonly number[] = [];
 
   /**
    * A page's records delivered; `sorted`: the API still looks sorted by lastModified. A page that is the page before
-   * it again (an API answering page 0 as page 1, or the pages past its end with its last page) is the paginator's
-   * business (PageNumberPaginator's repeat check), not counted here.
+   * it again, record for record (an API answering page 0 as page 1, or the pages past its end with its last page), is
+   * the paginator's business (PageNumberPaginator's repeat check), not counted here.
    */
   deliveredPage(uuids: readonly string[], ms: readonly number[], sorted: boolean): void {
-    const keys = uuids.map((u, i) => `${u}|${ms[i]}`);
-    const again = keys.length > 0 && keys.every((k) => this.previousPage.has(k));
-    this.previousPage = new Set(keys);
+    const again = uuids.length > 0 && uuids.length === this.previousUuids.length && uuids.every((u, i) => u === this.previousUuids[i] && ms[i] === this.previousMs[i]);
+    this.previousUuids = uuids;
+    this.previousMs = ms;
     if (again) return;
     for (let i = 0; i < uuids.length; i++) this.delivered(uuids[i]!, ms[i]!, sorted);
   }
@@ -51,7 +52,7 @@ export class RepeatWatch {
       return;
     }
     this.all ??= new WideUuidSet();
-    if (!this.all.add(`${uuid}|${ms}`)) this.repeats++;
+    if (!this.all.add(uuid, ms)) this.repeats++;
   }
 
   /** The reader went back a few pages on purpose: what comes again is no evidence, for the rest of the pass. */
@@ -61,7 +62,8 @@ export class RepeatWatch {
 
   /** The window is read again from its start. */
   newPass(): void {
-    this.previousPage = new Set();
+    this.previousUuids = [];
+    this.previousMs = [];
     this.repeats = 0;
     this.on = true;
     this.tieMs = -Infinity;
@@ -70,15 +72,17 @@ export class RepeatWatch {
   }
 }
 
-/** A set of texts as two 32-bit hashes each (open addressing). */
+/** A set of (uuid, lastModified) pairs as two 32-bit hashes each (open addressing). */
 class WideUuidSet {
   private slots = new Int32Array(2048);
   private count = 0;
 
-  /** False if the text (its hashes) was there already. */
-  add(text: string): boolean {
+  /** False if the pair (its hashes) was there already. */
+  add(uuid: string, ms: number): boolean {
     if ((this.count + 1) * 2 > this.slots.length / 2) this.grow();
-    const added = insertPair(this.slots, hash32(text) || 1, secondHash(text));
+    const low = ms % 0x100000000 | 0;
+    const high = Math.floor(ms / 0x100000000) | 0;
+    const added = insertPair(this.slots, Math.imul(hash32(uuid) ^ low, 0x01000193) ^ high || 1, Math.imul(secondHash(uuid) ^ high, 0x5bd1e995) ^ low);
     if (added) this.count++;
     return added;
   }
