@@ -131,7 +131,6 @@ class PartitionRead {
   private windowCheckSeen = false;
   /** With first_page 1: whether the API counts pages from 0 after all (page-base-check.ts). */
   private pageBase: PageBaseCheck | undefined;
-  private pageBaseOk = true;
   /** The uuids of the read's first page (page first_page of the window), for the page-base check. */
   private firstPageUuids: string[] | undefined;
   /** Contradictory answers to the current page so far. */
@@ -164,13 +163,12 @@ class PartitionRead {
     let token = this.paginator.first();
     if (this.config.firstPage === 1) {
       this.budget.allow(3);
-      this.pageBaseOk = false;
       const from = token.from; // the read's own start (keyset sends it as a whole second)
       this.pageBase = new PageBaseCheck((page) => this.request({ page, from }, this.window.to, 0));
     }
     try {
       for (;;) {
-        this.applyWindowCheck();
+        this.applyStartChecks();
         for (const next of this.paginator.ahead(token, this.ahead.depth)) {
           if (this.ahead.size >= this.ahead.depth || this.stats.requests >= this.budget.limit(this.paginator)) break;
           this.ahead.request(next);
@@ -179,7 +177,7 @@ class PartitionRead {
         const { page, describe } = await this.pages.take(() => this.ahead.take(token), () => this.fetch(token, this.window.to), token.page, this.retries);
         this.stats.pages++;
         const checked = this.pipeline.check(page);
-        if (this.firstPageUuids === undefined) this.firstPageUuids = checked.records.map((r) => r.uuid); // the read's first page
+        if (this.pageBase && this.firstPageUuids === undefined) this.firstPageUuids = checked.records.map((r) => r.uuid); // the read's first page
         const facts = factsOf(token, page, checked, (uuid, ms) => this.paginator.isRepeat(uuid, ms));
         this.learn(this.shape.observe(facts, checked, this.paginator.name === 'page_number'));
         const step = this.paginator.step(facts);
@@ -192,7 +190,7 @@ class PartitionRead {
           // one page after another, before the read can vouch for anything.
           await this.windowCheck?.settled;
           await this.pageBase?.final(this.firstPageUuids);
-          this.applyWindowCheck();
+          this.applyStartChecks();
           if (!this.readAgainOneByOne()) break;
           token = this.paginator.first();
           continue;
@@ -364,11 +362,13 @@ class PartitionRead {
     }
   }
 
-  /** Apply the window check's answer once it is in (see window-check.ts). */
-  private applyWindowCheck(): void {
-    this.applyPageBase();
-    // Mid-read bookmarks wait for the page-base check too.
-    if (!this.windowCheck || this.windowCheckSeen || !this.pageBaseOk) return;
+  /**
+   * Apply what the checks beside the read's start found, once they have answered: the page base (page-base-check.ts),
+   * then the window end (window-check.ts), whose answer lets mid-read bookmarks begin only once the page base is known.
+   */
+  private applyStartChecks(): void {
+    if (!this.pageBaseKnown()) return;
+    if (!this.windowCheck || this.windowCheckSeen) return;
     const outcome = this.windowCheck.outcome();
     if (outcome === 'pending') return;
     this.windowCheckSeen = true;
@@ -376,19 +376,17 @@ class PartitionRead {
     else if (outcome === 'ignored' && this.shape.toHonoured) this.learn([this.shape.windowEndIgnored()]);
   }
 
-  /** Act on the page-base check's answer once it is in: an API counting pages from 0 under first_page 1 stops the read. */
-  private applyPageBase(): void {
-    if (this.pageBaseOk || !this.pageBase) return;
-    const verdict = this.pageBase.verdict(this.firstPageUuids);
-    if (verdict === 'pending') return;
+  /** Whether the page base is known to be right (or not checked); an API counting pages from 0 under first_page 1 stops the read. */
+  private pageBaseKnown(): boolean {
+    const verdict = this.pageBase?.verdict(this.firstPageUuids) ?? 'ok';
     if (verdict === 'zero-based') {
       throw new ConfigError(`${this.window.bookingType}: first_page is 1, but the API answers page 0 of the window with records its page 1 does not hold: it counts pages from 0, and page 0 would never be read. Set first_page to 0.`);
     }
-    this.pageBaseOk = true;
+    return verdict === 'ok';
   }
 
   private deliver(page: Page, checked: CheckedPage, token: PageToken): PartitionEvent {
-    this.applyWindowCheck();
+    this.applyStartChecks();
     const delivery = this.pipeline.deliver(page, checked, (uuid, ms) => this.paginator.isRepeat(uuid, ms));
     // The change check needs what this pass delivered, unless page numbers guarded by honest totals over a window the
     // API applies read it: any change to that (totals caught lying, the window end ignored) starts the pass over.
